@@ -1,0 +1,33 @@
+# Samizdat: `make run` serves a demo site on SQLite; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export SAMIZDAT_DATA_DIR ?= $(CURDIR)/var
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-fast lint bench messages clean
+
+$(BIN)/samizdat: requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+run: $(BIN)/samizdat
+	$(BIN)/samizdat migrate --verbosity 0
+	$(BIN)/samizdat demo --if-empty
+	$(BIN)/samizdat serve --host $(HOST) --port $(PORT) --with-worker
+
+test: $(BIN)/samizdat
+	$(BIN)/lint-imports --no-cache
+	SAMIZDAT_DATA_DIR=$$(mktemp -d) $(BIN)/pytest $(PYTEST_ARGS)
+
+bench: $(BIN)/samizdat
+	$(BIN)/python bench/run.py
+
+messages: $(BIN)/samizdat
+	cd samizdat && ../$(BIN)/samizdat makemessages -l ru -l kk --no-obsolete && ../$(BIN)/samizdat compilemessages
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,52 @@
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Blog, Invitation, Membership
+from .roles import Role
+
+
+@transaction.atomic
+def create_blog(slug, title, *, owner=None, tagline="", language="en", time_zone="UTC"):
+    """Create a blog, with `owner` as its first member."""
+    blog = Blog(slug=slug, title=title, tagline=tagline, language=language, time_zone=time_zone)
+    blog.full_clean()
+    blog.save()
+    if owner is not None:
+        Membership.objects.create(blog=blog, user=owner, role=Role.OWNER)
+    return blog
+
+
+def membership_for(user, blog):
+    """The user's membership of the blog, or None; instance admins act as owners."""
+    if not user.is_authenticated:
+        return None
+    membership = Membership.objects.filter(blog=blog, user=user).first()
+    if membership is None and user.is_superuser:
+        membership = Membership(blog=blog, user=user, role=Role.OWNER)
+    return membership
+
+
+def set_role(blog, user, role):
+    """Give `user` the `role` on `blog`, adding them as a member if needed."""
+    membership, _ = Membership.objects.update_or_create(blog=blog, user=user, defaults={"role": role})
+    return membership
+
+
+def invite(blog, email, role, invited_by):
+    """Create an invitation whose link lets its holder join `blog` as `role`."""
+    return Invitation.objects.create(
+        blog=blog, email=email, role=role, invited_by=invited_by, token=secrets.token_urlsafe(32)
+    )
+
+
+@transaction.atomic
+def accept_invitation(invitation, user):
+    """Make `user` a member with the invitation's role; an invitation is used once."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise ValueError("This invitation has already been used.")
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return set_role(invitation.blog, user, invitation.role)

@@ -1,0 +1,78 @@
+"""The one HTML sanitizer and the Markdown renderer built on it.
+
+Every fragment of HTML that comes from a user or another server passes through
+`sanitize_html` before it is stored or shown.
+"""
+
+import nh3
+from markdown_it import MarkdownIt
+from mdit_py_plugins.footnote import footnote_plugin
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "del", "details", "dd",
+    "dl", "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img",
+    "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "section", "small", "span", "strong",
+    "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "id"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title", "width", "height", "loading"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align", "scope"},
+    "ol": {"start", "reversed"},
+    "li": {"id"},
+    "sup": {"id", "class"},
+    "section": {"class"},
+    "code": {"class"},
+    "span": {"class"},
+    "h2": {"id"}, "h3": {"id"}, "h4": {"id"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+# Comments get a smaller set: no images, no headings, no tables.
+COMMENT_TAGS = {"a", "b", "blockquote", "br", "code", "em", "i", "p", "pre", "strong", "del"}
+
+
+def sanitize_html(html, *, tags=ALLOWED_TAGS, attributes=None, link_rel="noopener"):
+    """Return `html` with every element, attribute and URL not on the allow-list removed."""
+    if attributes is None:
+        attributes = {tag: attrs for tag, attrs in ALLOWED_ATTRIBUTES.items() if tag in tags}
+    return nh3.clean(
+        html or "",
+        tags=tags,
+        attributes=attributes,
+        url_schemes=URL_SCHEMES,
+        link_rel=link_rel,
+        strip_comments=True,
+    )
+
+
+def _markdown():
+    md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": True})
+    md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin)
+    return md
+
+
+_MD = _markdown()
+
+
+def render_markdown(source):
+    """Render Markdown (with inline HTML allowed) to sanitized HTML.
+
+    Headings move one level down, since the page's title is its only h1.
+    """
+    env = {}
+    tokens = _MD.parse(source or "", env)
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close") and token.tag != "h6":
+            token.tag = f"h{int(token.tag[1]) + 1}"
+    return sanitize_html(_MD.renderer.render(tokens, _MD.options, env))
+
+
+def strip_tags(html):
+    """Plain text of an HTML fragment, for excerpts, search and meta descriptions."""
+    return nh3.clean(html or "", tags=set()).replace("&amp;", "&").replace("&lt;", "<").replace(
+        "&gt;", ">"
+    ).replace("&quot;", '"').replace("&#39;", "'")

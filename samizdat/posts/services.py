@@ -1,0 +1,112 @@
+"""Writing and publishing: every change to a post goes through these functions."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from samizdat.core.html import render_markdown
+
+from . import search
+from .models import Category, Post, Revision, Tag
+
+
+def unique_slug(blog, text, *, exclude_pk=None, max_length=200):
+    """A slug for `text` not yet used by another post or page of `blog`."""
+    base = slugify(text, allow_unicode=True)[:max_length].strip("-") or "untitled"
+    if base.isdigit():
+        base = f"p-{base}"
+    taken = set(
+        Post.objects.filter(blog=blog, slug__startswith=base).exclude(pk=exclude_pk).values_list("slug", flat=True)
+    )
+    slug, n = base, 2
+    while slug in taken:
+        slug = f"{base[: max_length - 6]}-{n}"
+        n += 1
+    return slug
+
+
+def terms_from_names(blog, names):
+    """The blog's tags with these names, creating the missing ones."""
+    tags = []
+    for name in dict.fromkeys(n.strip() for n in names if n.strip()):
+        slug = slugify(name, allow_unicode=True) or name
+        tag, _ = Tag.objects.get_or_create(blog=blog, slug=slug, defaults={"name": name})
+        tags.append(tag)
+    return tags
+
+
+@transaction.atomic
+def save_post(post, *, editor, tags=None, categories=None):
+    """Render, validate and store a post or page, keeping a revision of this version."""
+    if not post.slug:
+        post.slug = unique_slug(post.blog, post.title, exclude_pk=post.pk)
+    post.html = render_markdown(post.source)
+    post.full_clean(exclude=["author", "featured_image", "parent"])
+    post.save()
+    if tags is not None:
+        post.tags.set(tags)
+    if categories is not None:
+        post.categories.set(categories)
+    Revision.objects.create(
+        post=post, author=editor, title=post.title, source=post.source, excerpt=post.excerpt
+    )
+    search.index_post(post)
+    return post
+
+
+def publish_post(post, *, editor, when=None):
+    """Publish now, or schedule for `when` if that lies in the future."""
+    now = timezone.now()
+    if when is not None and when > now:
+        post.status, post.published_at = Post.Status.SCHEDULED, when
+    else:
+        post.status = Post.Status.PUBLISHED
+        post.published_at = when or post.published_at or now
+        if post.published_at > now:
+            post.published_at = now
+    return save_post(post, editor=editor)
+
+
+def unpublish_post(post, *, editor):
+    """Take a post back to draft; its publish time is kept for when it returns."""
+    post.status = Post.Status.DRAFT
+    return save_post(post, editor=editor)
+
+
+def publish_due_posts(now=None):
+    """Publish every scheduled post whose time has come; returns how many."""
+    now = now or timezone.now()
+    due = list(Post.objects.filter(status=Post.Status.SCHEDULED, published_at__lte=now))
+    for post in due:
+        post.status = Post.Status.PUBLISHED
+        post.save(update_fields=["status", "updated_at"])
+        search.index_post(post)
+    return len(due)
+
+
+def restore_revision(revision, *, editor):
+    """Bring back a revision's title, text and excerpt as the post's current version."""
+    post = revision.post
+    post.title, post.source, post.excerpt = revision.title, revision.source, revision.excerpt
+    return save_post(post, editor=editor)
+
+
+def category_choices(blog):
+    """The blog's categories in tree order, each with its depth, for pickers and lists."""
+    categories = list(Category.objects.filter(blog=blog))
+    children = {}
+    for cat in categories:
+        children.setdefault(cat.parent_id, []).append(cat)
+    ordered, seen = [], set()
+
+    def walk(parent_id, depth):
+        for cat in children.get(parent_id, []):
+            if cat.pk not in seen:
+                seen.add(cat.pk)
+                ordered.append((cat, depth))
+                walk(cat.pk, depth + 1)
+
+    walk(None, 0)
+    # Any category whose parent chain is broken still appears, at the top level.
+    ordered.extend((cat, 0) for cat in categories if cat.pk not in seen)
+    return ordered

@@ -1,0 +1,136 @@
+"""The public site: thin views over the selectors."""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from samizdat.blogs.roles import Cap
+from samizdat.blogs.services import membership_for
+
+from . import search as search_index
+from .models import Category, Post, Tag
+from .selectors import blogs_with_counts, get_blog, live_posts, menu_pages
+
+
+def _page(request, queryset, per_page):
+    paginator = Paginator(queryset, per_page)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def _blog_context(blog, **extra):
+    return {"blog": blog, "menu_pages": menu_pages(blog), **extra}
+
+
+def front(request):
+    return render(
+        request,
+        "posts/front.html",
+        {"page_obj": _page(request, live_posts(), 20), "blogs": blogs_with_counts()},
+    )
+
+
+def blog_home(request, blog_slug):
+    blog = get_blog(request, blog_slug)
+    page_obj = _page(request, live_posts(blog), blog.posts_per_page)
+    return render(request, "posts/blog_home.html", _blog_context(blog, page_obj=page_obj))
+
+
+def _listing(request, blog, queryset, heading, feed_url=None):
+    page_obj = _page(request, queryset, blog.posts_per_page)
+    return render(
+        request,
+        "posts/listing.html",
+        _blog_context(blog, page_obj=page_obj, heading=heading, listing_feed_url=feed_url),
+    )
+
+
+def tag(request, blog_slug, slug):
+    blog = get_blog(request, blog_slug)
+    tag = get_object_or_404(Tag, blog=blog, slug=slug)
+    return _listing(request, blog, live_posts(blog).filter(tags=tag), _("Tag: %s") % tag.name, tag)
+
+
+def category(request, blog_slug, slug):
+    blog = get_blog(request, blog_slug)
+    category = get_object_or_404(Category, blog=blog, slug=slug)
+    # A category's listing includes its sub-categories' posts, as on WordPress.
+    ids, frontier = {category.pk}, [category.pk]
+    while frontier:
+        frontier = list(
+            Category.objects.filter(parent_id__in=frontier).exclude(pk__in=ids).values_list("pk", flat=True)
+        )
+        ids.update(frontier)
+    posts = live_posts(blog).filter(categories__in=ids).distinct()
+    return _listing(request, blog, posts, _("Category: %s") % category.name, category)
+
+
+def author(request, blog_slug, username):
+    blog = get_blog(request, blog_slug)
+    user = get_object_or_404(get_user_model().objects.filter(posts__blog=blog).distinct(), username=username)
+    return _listing(request, blog, live_posts(blog).filter(author=user), _("Author: %s") % user.name)
+
+
+def archive(request, blog_slug, year, month=None):
+    blog = get_blog(request, blog_slug)
+    try:
+        start = datetime.datetime(year, month or 1, 1, tzinfo=blog.tzinfo)
+    except ValueError:
+        raise Http404
+    if month:
+        end = (start + datetime.timedelta(days=32)).replace(day=1)
+        heading = _("Archive: %s") % start.strftime("%Y-%m")
+    else:
+        end = start.replace(year=year + 1)
+        heading = _("Archive: %s") % year
+    posts = live_posts(blog).filter(published_at__gte=start, published_at__lt=end)
+    return _listing(request, blog, posts, heading)
+
+
+def _visible_or_404(request, post):
+    """Live posts for everyone; drafts, private and scheduled ones for members who may edit them."""
+    if post.is_live:
+        return False
+    membership = membership_for(request.user, post.blog)
+    if membership is not None and (
+        post.author_id == request.user.pk or membership.can(Cap.EDIT_OTHERS_POSTS)
+    ):
+        return True
+    raise Http404
+
+
+def post(request, blog_slug, year, month, day, slug):
+    blog = get_blog(request, blog_slug)
+    post = get_object_or_404(
+        Post.objects.posts().select_related("author", "featured_image", "blog"), blog=blog, slug=slug
+    )
+    preview = _visible_or_404(request, post)
+    if post.local_date() != datetime.date(year, month, day):
+        raise Http404
+    return render(
+        request,
+        "posts/post_detail.html",
+        _blog_context(
+            blog, post=post, preview=preview,
+            tags=list(post.tags.select_related("blog")),
+            categories=list(post.categories.select_related("blog")),
+        ),
+    )
+
+
+def page(request, blog_slug, slug):
+    blog = get_blog(request, blog_slug)
+    page = get_object_or_404(Post.objects.pages().select_related("author", "blog"), blog=blog, slug=slug)
+    preview = _visible_or_404(request, page)
+    return render(request, "posts/page_detail.html", _blog_context(blog, post=page, preview=preview))
+
+
+def search(request, blog_slug):
+    blog = get_blog(request, blog_slug)
+    query = request.GET.get("q", "").strip()[:200]
+    results = search_index.search_posts(blog, query) if query else []
+    page_obj = _page(request, results, blog.posts_per_page)
+    return render(request, "posts/search.html", _blog_context(blog, query=query, page_obj=page_obj))
