@@ -1,7 +1,9 @@
 import secrets
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import Blog, Invitation, Membership
 from .roles import Role
@@ -50,3 +52,46 @@ def accept_invitation(invitation, user):
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     return set_role(invitation.blog, user, invitation.role)
+
+
+def _is_last_owner(membership):
+    return (
+        membership.pk is not None
+        and membership.role == Role.OWNER
+        and not Membership.objects.filter(blog=membership.blog, role=Role.OWNER).exclude(pk=membership.pk).exists()
+    )
+
+
+def change_role(membership, role):
+    """Give a member another role; a blog always keeps at least one owner."""
+    if role != Role.OWNER and _is_last_owner(membership):
+        raise ValidationError(_("A blog needs at least one owner: make someone else owner first."))
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+def remove_member(membership):
+    """Take a member off a blog; the last owner cannot be removed."""
+    if _is_last_owner(membership):
+        raise ValidationError(_("A blog needs at least one owner: make someone else owner first."))
+    membership.delete()
+
+
+def find_invitation(token):
+    """The invitation with this token (used or not), or None."""
+    return Invitation.objects.select_related("blog", "invited_by").filter(token=token).first()
+
+
+def join_with_invitation(invitation, user):
+    """Accept an invitation for `user`, refusing one that would change an existing member's role."""
+    existing = Membership.objects.filter(blog=invitation.blog, user=user).first()
+    if existing is not None:
+        raise ValidationError(
+            _("You are already a member of %(blog)s as %(role)s."),
+            params={"blog": invitation.blog.title, "role": existing.get_role_display()},
+        )
+    try:
+        return accept_invitation(invitation, user)
+    except ValueError:
+        raise ValidationError(_("This invitation has already been used."))

@@ -4,6 +4,45 @@ from . import views
 
 app_name = "dashboard"
 
+# Every URL here must also be in the permission matrix of tests/dashboard/test_permissions.py.
+blog_patterns = [
+    path("<slug:blog_slug>/posts/", views.post_list, name="post_list"),
+    path("<slug:blog_slug>/posts/new/", views.post_create, name="post_create"),
+    path("<slug:blog_slug>/posts/<int:pk>/", views.post_edit, name="post_edit"),
+    path("<slug:blog_slug>/posts/<int:pk>/revisions/", views.post_revisions, name="post_revisions"),
+    path(
+        "<slug:blog_slug>/posts/<int:pk>/revisions/<int:revision_pk>/restore/",
+        views.post_revision_restore, name="post_revision_restore",
+    ),
+    path("<slug:blog_slug>/pages/", views.page_list, name="page_list"),
+    path("<slug:blog_slug>/pages/new/", views.page_create, name="page_create"),
+    path("<slug:blog_slug>/pages/<int:pk>/", views.page_edit, name="page_edit"),
+    path("<slug:blog_slug>/pages/<int:pk>/revisions/", views.page_revisions, name="page_revisions"),
+    path(
+        "<slug:blog_slug>/pages/<int:pk>/revisions/<int:revision_pk>/restore/",
+        views.page_revision_restore, name="page_revision_restore",
+    ),
+    path("<slug:blog_slug>/tags/", views.tag_list, name="tag_list"),
+    path("<slug:blog_slug>/tags/<int:pk>/", views.tag_edit, name="tag_edit"),
+    path("<slug:blog_slug>/tags/<int:pk>/delete/", views.tag_delete, name="tag_delete"),
+    path("<slug:blog_slug>/categories/", views.category_list, name="category_list"),
+    path("<slug:blog_slug>/categories/<int:pk>/", views.category_edit, name="category_edit"),
+    path("<slug:blog_slug>/categories/<int:pk>/delete/", views.category_delete, name="category_delete"),
+    path("<slug:blog_slug>/media/", views.media_list, name="media_list"),
+    path("<slug:blog_slug>/media/<int:pk>/", views.media_edit, name="media_edit"),
+    path("<slug:blog_slug>/media/<int:pk>/delete/", views.media_delete, name="media_delete"),
+    path("<slug:blog_slug>/settings/", views.settings, name="settings"),
+    path("<slug:blog_slug>/members/", views.members, name="members"),
+    path("<slug:blog_slug>/members/<int:pk>/role/", views.member_role, name="member_role"),
+    path("<slug:blog_slug>/members/<int:pk>/remove/", views.member_remove, name="member_remove"),
+    path("<slug:blog_slug>/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
+]
+
 urlpatterns = [
     path("", views.home, name="home"),
+    path("new/", views.blog_create, name="blog_create"),
+    # After the blog patterns, so a blog called "invitations" keeps its dashboard; tokens are
+    # 43 random characters and never one of the words above.
+    *blog_patterns,
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
 ]

@@ -113,3 +113,12 @@ def _make_renditions(media, payload):
         name = default_storage.save(f"{base}-{width}{ext}", ContentFile(_encode(small, fmt)))
         renditions[str(width)] = name
     return renditions
+
+
+def delete_media(media):
+    """Delete a media item with its stored file and renditions; posts featuring it lose their image."""
+    names = [media.file.name, *media.renditions.values()]
+    media.delete()
+    for name in names:
+        if name:
+            default_storage.delete(name)

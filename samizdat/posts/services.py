@@ -54,7 +54,7 @@ def save_post(post, *, editor, tags=None, categories=None):
     return post
 
 
-def publish_post(post, *, editor, when=None):
+def publish_post(post, *, editor, when=None, tags=None, categories=None):
     """Publish now, or schedule for `when` if that lies in the future."""
     now = timezone.now()
     if when is not None and when > now:
@@ -64,13 +64,13 @@ def publish_post(post, *, editor, when=None):
         post.published_at = when or post.published_at or now
         if post.published_at > now:
             post.published_at = now
-    return save_post(post, editor=editor)
+    return save_post(post, editor=editor, tags=tags, categories=categories)
 
 
-def unpublish_post(post, *, editor):
+def unpublish_post(post, *, editor, tags=None, categories=None):
     """Take a post back to draft; its publish time is kept for when it returns."""
     post.status = Post.Status.DRAFT
-    return save_post(post, editor=editor)
+    return save_post(post, editor=editor, tags=tags, categories=categories)
 
 
 def publish_due_posts(now=None):
@@ -110,3 +110,10 @@ def category_choices(blog):
     # Any category whose parent chain is broken still appears, at the top level.
     ordered.extend((cat, 0) for cat in categories if cat.pk not in seen)
     return ordered
+
+
+@transaction.atomic
+def delete_category(category):
+    """Delete a category; its sub-categories move up to its parent, as on WordPress."""
+    Category.objects.filter(parent=category).update(parent=category.parent_id)
+    category.delete()

@@ -1,0 +1,82 @@
+"""Every dashboard URL against every kind of visitor.
+
+The matrix must name every URL in samizdat/dashboard/urls.py, so a new screen cannot ship
+without saying who may use it.
+"""
+
+import pytest
+from django.urls import reverse
+
+from samizdat.dashboard import urls
+
+ROLES = ["anonymous", "outsider", "contributor", "author", "editor", "owner", "other_owner", "admin"]
+SIGNED_IN = set(ROLES) - {"anonymous"}
+MEMBERS = {"contributor", "author", "editor", "owner", "admin"}
+AUTHORS = {"author", "editor", "owner", "admin"}
+EDITORS = {"editor", "owner", "admin"}
+OWNERS = {"owner", "admin"}
+
+
+def blog(w, **extra):
+    return {"blog_slug": w.blog.slug, **extra}
+
+
+def revision(w, obj):
+    return blog(w, pk=obj.pk, revision_pk=obj.revisions.first().pk)
+
+
+# URL name: (method, URL arguments, POST data, who is allowed)
+MATRIX = {
+    "home": ("get", lambda w: {}, None, SIGNED_IN),
+    "blog_create": ("get", lambda w: {}, None, SIGNED_IN),
+    "invitation_accept": ("get", lambda w: {"token": w.invitation.token}, None, SIGNED_IN),
+    "post_list": ("get", blog, None, MEMBERS),
+    "post_create": ("get", blog, None, MEMBERS),
+    # The post is the author's own, published: contributors may not edit others' or published posts.
+    "post_edit": ("get", lambda w: blog(w, pk=w.post.pk), None, AUTHORS),
+    "post_revisions": ("get", lambda w: blog(w, pk=w.post.pk), None, AUTHORS),
+    "post_revision_restore": ("post", lambda w: revision(w, w.post), {}, AUTHORS),
+    "page_list": ("get", blog, None, EDITORS),
+    "page_create": ("get", blog, None, EDITORS),
+    "page_edit": ("get", lambda w: blog(w, pk=w.page.pk), None, EDITORS),
+    "page_revisions": ("get", lambda w: blog(w, pk=w.page.pk), None, EDITORS),
+    "page_revision_restore": ("post", lambda w: revision(w, w.page), {}, EDITORS),
+    "tag_list": ("get", blog, None, EDITORS),
+    "tag_edit": ("get", lambda w: blog(w, pk=w.tag.pk), None, EDITORS),
+    "tag_delete": ("post", lambda w: blog(w, pk=w.tag.pk), {}, EDITORS),
+    "category_list": ("get", blog, None, EDITORS),
+    "category_edit": ("get", lambda w: blog(w, pk=w.category.pk), None, EDITORS),
+    "category_delete": ("post", lambda w: blog(w, pk=w.category.pk), {}, EDITORS),
+    "media_list": ("get", blog, None, AUTHORS),
+    # The file was uploaded by the author.
+    "media_edit": ("get", lambda w: blog(w, pk=w.media.pk), None, AUTHORS),
+    "media_delete": ("post", lambda w: blog(w, pk=w.media.pk), {}, AUTHORS),
+    "settings": ("get", blog, None, OWNERS),
+    "members": ("get", blog, None, OWNERS),
+    "member_role": (
+        "post", lambda w: blog(w, pk=w.blog.memberships.get(user=w.author).pk), {"role": "editor"}, OWNERS,
+    ),
+    "member_remove": ("post", lambda w: blog(w, pk=w.blog.memberships.get(user=w.author).pk), {}, OWNERS),
+    "invitation_revoke": ("post", lambda w: blog(w, pk=w.invitation.pk), {}, OWNERS),
+}
+
+
+def test_permission_matrix_names_every_dashboard_url():
+    assert {p.name for p in urls.urlpatterns} == set(MATRIX)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_dashboard_url_allows_only_its_roles(name, role, world, login):
+    method, arguments, data, allowed = MATRIX[name]
+    url = reverse(f"dashboard:{name}", kwargs=arguments(world))
+    client = login(getattr(world, role))
+    response = client.post(url, data) if method == "post" else client.get(url)
+    if role == "anonymous":
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    elif role in allowed:
+        assert response.status_code == (302 if method == "post" else 200)
+        if method == "post":
+            assert not response["Location"].startswith("/accounts/login/")
+    else:
+        assert response.status_code in (403, 404), response.status_code
