@@ -117,3 +117,10 @@ def delete_category(category):
     """Delete a category; its sub-categories move up to its parent, as on WordPress."""
     Category.objects.filter(parent=category).update(parent=category.parent_id)
     category.delete()
+
+
+@transaction.atomic
+def delete_post(post):
+    """Delete a post or page for good, taking it out of the search index first."""
+    search.remove_post(post)
+    post.delete()
