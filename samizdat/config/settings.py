@@ -163,10 +163,12 @@ SAMIZDAT_RENDITION_WIDTHS = (480, 960, 1600)
 # several worker machines can share one queue.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 HUEY_IMMEDIATE = env_bool("SAMIZDAT_TASKS_IMMEDIATE", False)
+# Instances (or test runs) sharing one Redis keep apart by queue name.
+HUEY_NAME = os.environ.get("SAMIZDAT_QUEUE_NAME", "samizdat")
 if REDIS_URL:
     HUEY = {
         "huey_class": "huey.RedisHuey",
-        "name": "samizdat",
+        "name": HUEY_NAME,
         "url": REDIS_URL,
         "immediate": HUEY_IMMEDIATE,
         "consumer": {"workers": 2, "worker_type": "thread"},
@@ -174,7 +176,7 @@ if REDIS_URL:
 else:
     HUEY = {
         "huey_class": "huey.SqliteHuey",
-        "name": "samizdat",
+        "name": HUEY_NAME,
         "filename": str(DATA_DIR / "tasks.sqlite3"),
         "immediate": HUEY_IMMEDIATE,
         "consumer": {"workers": 2, "worker_type": "thread"},

@@ -1,13 +1,19 @@
 """Writing and publishing: every change to a post goes through these functions."""
 
+import logging
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from samizdat.core.html import render_markdown
 
-from . import search
+# services and tasks import each other: tasks run services, and services queue tasks once
+# their transaction commits. Neither uses the other while being imported.
+from . import search, tasks
 from .models import Category, Post, Revision, Tag
+
+logger = logging.getLogger(__name__)
 
 
 def unique_slug(blog, text, *, exclude_pk=None, max_length=200):
@@ -51,7 +57,19 @@ def save_post(post, *, editor, tags=None, categories=None):
         post=post, author=editor, title=post.title, source=post.source, excerpt=post.excerpt
     )
     search.index_post(post)
+    if post.status == Post.Status.SCHEDULED:
+        post_id, eta = post.pk, post.published_at
+        transaction.on_commit(lambda: _wake_worker_at(eta, post_id))
     return post
+
+
+def _wake_worker_at(eta, post_id):
+    # The queue only wakes the worker on time: the row holds the state, and the minute sweep
+    # (publish_due_posts_task) still publishes the post if this wake-up is lost.
+    try:
+        tasks.publish_post_task.schedule(args=(post_id,), eta=eta)
+    except Exception:
+        logger.exception("Could not queue the publication of post %s; the sweep will do it", post_id)
 
 
 def publish_post(post, *, editor, when=None, tags=None, categories=None):
@@ -76,12 +94,21 @@ def unpublish_post(post, *, editor, tags=None, categories=None):
 def publish_due_posts(now=None):
     """Publish every scheduled post whose time has come; returns how many."""
     now = now or timezone.now()
-    due = list(Post.objects.filter(status=Post.Status.SCHEDULED, published_at__lte=now))
-    for post in due:
-        post.status = Post.Status.PUBLISHED
-        post.save(update_fields=["status", "updated_at"])
-        search.index_post(post)
-    return len(due)
+    due = Post.objects.filter(status=Post.Status.SCHEDULED, published_at__lte=now)
+    return sum(publish_scheduled_post(pk, now=now) for pk in list(due.values_list("pk", flat=True)))
+
+
+def publish_scheduled_post(post_id, *, now=None):
+    """Publish the post if it is still scheduled and due; True only for the call that did it."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        # One conditional UPDATE, so the sweep and the one-off task never both publish it.
+        changed = Post.objects.filter(
+            pk=post_id, status=Post.Status.SCHEDULED, published_at__lte=now
+        ).update(status=Post.Status.PUBLISHED, updated_at=timezone.now())
+        if changed:
+            search.index_post(Post.objects.get(pk=post_id))
+    return bool(changed)
 
 
 def restore_revision(revision, *, editor):

@@ -1,0 +1,155 @@
+"""Throwaway Samizdat instances run as subprocesses: their own data directory, database and queue.
+
+Tests that need real processes (the worker, concurrent writers) use these instead of the test
+database: the suite's database lives in this process (in memory on SQLite), theirs on disk, or in
+a scratch PostgreSQL database when the suite runs on PostgreSQL.
+"""
+
+import os
+import secrets
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def unavailable(reason):
+    """Skip locally for want of an outside server or program; fail in CI, which provides them all."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (CI=true: .ci/run provides it, so this is a failure, not a skip)")
+    pytest.skip(reason)
+
+
+def redis_url():
+    """The Redis server for tests, from SAMIZDAT_TEST_REDIS_URL (set by .ci/run)."""
+    url = os.environ.get("SAMIZDAT_TEST_REDIS_URL", "")
+    if not url:
+        unavailable("needs a Redis server: set SAMIZDAT_TEST_REDIS_URL=redis://127.0.0.1:PORT/0")
+    return url
+
+
+class Instance:
+    """A data directory with a migrated database, and commands run against it."""
+
+    def __init__(self, data_dir, *, database_url="", redis_url=""):
+        self.data_dir = Path(data_dir)
+        self.env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+        self.env.update(
+            SAMIZDAT_DATA_DIR=str(self.data_dir),
+            DJANGO_SETTINGS_MODULE="samizdat.config.settings",
+            # A queue of its own, so test runs sharing one Redis never take each other's tasks.
+            SAMIZDAT_QUEUE_NAME=f"samizdat-test-{secrets.token_hex(4)}",
+            PYTHONUNBUFFERED="1",
+        )
+        if database_url:
+            self.env["DATABASE_URL"] = database_url
+        if redis_url:
+            self.env["REDIS_URL"] = redis_url
+        self.processes = []
+
+    def run(self, *args, timeout=120):
+        """Run `samizdat ARGS` to completion; its stdout."""
+        done = subprocess.run(
+            [sys.executable, "-m", "samizdat", *args], env=self.env, cwd=ROOT,
+            capture_output=True, text=True, timeout=timeout,
+        )
+        assert done.returncode == 0, f"samizdat {args[0]} failed:\n{done.stdout}\n{done.stderr}"
+        return done.stdout
+
+    def python(self, code, timeout=120):
+        """Run Python `code` with Django set up for this instance; its stdout, stripped."""
+        return self.run("shell", "--no-imports", "-c", code, timeout=timeout).strip()
+
+    def start(self, *args, log_name="process.log"):
+        """Start `samizdat ARGS` in the background, logging to a file in the data directory."""
+        log = open(self.data_dir / log_name, "w")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "samizdat", *args], env=self.env, cwd=ROOT,
+            stdout=log, stderr=subprocess.STDOUT,
+        )
+        process.log_path = self.data_dir / log_name
+        log.close()
+        self.processes.append(process)
+        return process
+
+    def stop(self):
+        for process in self.processes:
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+        self.processes.clear()
+
+    def forget_queue(self):
+        """Delete this instance's keys from a shared Redis."""
+        if url := self.env.get("REDIS_URL"):
+            import redis
+
+            client = redis.Redis.from_url(url)
+            # Huey keeps the queue name with punctuation removed in its key names.
+            name = "".join(c for c in self.env["SAMIZDAT_QUEUE_NAME"] if c.isalnum())
+            keys = list(client.scan_iter(f"huey.*{name}*"))
+            if keys:
+                client.delete(*keys)
+            client.close()
+
+
+def wait_for(predicate, *, timeout, interval=0.25):
+    """Call `predicate` until it returns something true or `timeout` seconds pass; its last value."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(interval)
+
+
+@pytest.fixture
+def scratch_database_url():
+    """A fresh database on the suite's engine: "" (SQLite in the data directory) or PostgreSQL."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        yield ""
+        return
+    import dj_database_url
+    import psycopg
+
+    config = dj_database_url.parse(url)
+    name = f"samizdat_scratch_{secrets.token_hex(4)}"
+    admin = dict(
+        host=config["HOST"], port=config["PORT"] or 5432, user=config["USER"],
+        password=config["PASSWORD"] or None, dbname="postgres", autocommit=True,
+    )
+    with psycopg.connect(**admin) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with psycopg.connect(**admin) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def make_instance(tmp_path, scratch_database_url):
+    """Make migrated instances (on the suite's engine, or SQLite if asked); stopped after the test."""
+    made = []
+
+    def make(*, redis_url="", sqlite=False):
+        database_url = "" if sqlite else scratch_database_url
+        instance = Instance(tmp_path / f"instance{len(made)}", database_url=database_url, redis_url=redis_url)
+        instance.data_dir.mkdir()
+        made.append(instance)
+        instance.run("migrate", "--verbosity", "0")
+        return instance
+
+    yield make
+    for instance in made:
+        instance.stop()
+        instance.forget_queue()
