@@ -1,0 +1,72 @@
+"""The public site in a real browser: readable without scripts, no outside requests, light pages."""
+
+from urllib.parse import quote
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_post_page_without_scripts_shows_title_body_and_tags(new_context, live_server, site):
+    page = new_context(java_script_enabled=False).new_page()
+    response = page.goto(live_server.url + site["post"].get_absolute_url())
+    assert response.status == 200
+    article = page.locator("article")
+    assert article.locator("h1").inner_text() == "The port strike ends"
+    assert "After nine days, the dockers voted to return." in article.inner_text()
+    assert article.locator("strong").inner_text() == "nine days"
+    assert sorted(article.locator("a[rel=tag]").all_inner_texts()) == ["#port", "#wages"]
+
+
+def public_pages(site):
+    """(name, path, expected status) of every kind of public page."""
+    blog, post = site["blog"], site["post"]
+    day = post.local_date()
+    return [
+        ("front", "/", 200),
+        ("blog home", f"/@{blog.slug}/", 200),
+        ("post", post.get_absolute_url(), 200),
+        ("page", site["page"].get_absolute_url(), 200),
+        ("tag", f"/@{blog.slug}/tag/port/", 200),
+        ("category", site["category"].get_absolute_url(), 200),
+        ("author", f"/@{blog.slug}/author/{site['author'].username}/", 200),
+        ("year archive", f"/@{blog.slug}/{day.year}/", 200),
+        ("month archive", f"/@{blog.slug}/{day.year}/{day.month:02d}/", 200),
+        ("search", f"/@{blog.slug}/search/?q={quote('strike')}", 200),
+        ("404", f"/@{blog.slug}/no-such-thing/", 404),
+    ]
+
+
+def test_public_pages_request_nothing_from_other_hosts(page, live_server, site, outside_requests):
+    statuses = {}
+    for name, path, _ in public_pages(site):
+        response = page.goto(live_server.url + path)
+        page.wait_for_load_state("networkidle")
+        statuses[name] = response.status
+    assert statuses == {name: status for name, _, status in public_pages(site)}
+    assert outside_requests == []
+
+
+def test_post_page_html_and_css_weigh_under_60_kb(page, live_server, site):
+    # The target reader is on a slow, metered connection: one long post, all its text and style.
+    sizes = {}
+
+    def record(response):
+        if response.request.resource_type in {"document", "stylesheet"}:
+            sizes[response.url] = len(response.body())
+
+    page.on("response", record)
+    page.goto(live_server.url + site["long_post"].get_absolute_url())
+    page.wait_for_load_state("networkidle")
+    document = live_server.url + site["long_post"].get_absolute_url()
+    assert sizes[document] > 15_000, "the post should really be long"
+    assert len(sizes) >= 2, f"expected the page and its stylesheet, got {sorted(sizes)}"
+    assert sum(sizes.values()) < 60 * 1024, sizes
+
+
+def test_outside_request_check_sees_an_image_from_another_host(page, live_server, site, make_post, outside_requests):
+    # The check above is only worth something if it notices a request elsewhere.
+    hotlinked = make_post(site["blog"], title="Hotlinked", source="![a dog](http://images.example.invalid/dog.png)")
+    page.goto(live_server.url + hotlinked.get_absolute_url())
+    page.wait_for_load_state("networkidle")
+    assert outside_requests == ["http://images.example.invalid/dog.png"]
