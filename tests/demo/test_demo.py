@@ -1,0 +1,195 @@
+import datetime
+import re
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+
+from samizdat.accounts.models import User
+from samizdat.blogs.models import Blog, Membership
+from samizdat.blogs.roles import Role
+from samizdat.core.html import strip_tags
+from samizdat.demo.services import (
+    DEMO_PASSWORD, DEMO_USERNAME, REPORT, load_demo, parse_document, parse_when,
+)
+from samizdat.posts.models import Category, Media, Post, Tag
+
+FEATURES = {
+    "second-level heading": r"<h2[ >]",
+    "third-level heading": r"<h3[ >]",
+    "emphasis": r"<em>",
+    "strong emphasis": r"<strong>",
+    "strikethrough": r"<(del|s)>",
+    "link": r'<a href="/@',
+    "block quote": r"<blockquote>",
+    "ordered list": r"<ol[ >]",
+    "unordered list": r"<ul>",
+    "nested list": r"<li>[^<]*(<[^/][^>]*>[^<]*</[^>]+>[^<]*)*<(ul|ol)>",
+    "inline code": r"<code>",
+    "code block": r"<pre><code",
+    "table": r"<table>",
+    "footnotes": r'<section class="footnotes"',
+    "image with alt text": r'<img src="/media/[^"]+" alt="[^"]+"',
+    "figure with caption": r"<figure>\s*<img[^>]*>\s*<figcaption>",
+    "horizontal rule": r"<hr>",
+}
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def demo(db):
+    load_demo(progress=lambda line: None)
+
+
+def test_parse_document_reads_header_then_markdown():
+    meta, body = parse_document("title: A: B\nslug: a-b\n---\nText with\n---\nrule.\n")
+    assert meta == {"title": "A: B", "slug": "a-b"} and body == "Text with\n---\nrule.\n"
+
+
+def test_parse_document_without_end_of_header_fails():
+    with pytest.raises(ValueError):
+        parse_document("title: A\nText")
+
+
+def test_parse_when_counts_days_in_blog_time_zone():
+    tz = Blog(time_zone="Asia/Almaty").tzinfo
+    now = datetime.datetime(2026, 3, 1, 22, 0, tzinfo=datetime.timezone.utc)  # 2 March in Almaty
+    assert parse_when("-2d 09:30", tz, now) == datetime.datetime(2026, 2, 28, 9, 30, tzinfo=tz)
+
+
+def test_demo_makes_english_russian_and_kazakh_blogs(demo):
+    languages = dict(Blog.objects.values_list("slug", "language"))
+    assert len(languages) >= 2 and {"en", "ru", "kk"} <= set(languages.values())
+
+
+def test_demo_admin_signs_in_with_documented_password(demo):
+    admin = User.objects.get(username=DEMO_USERNAME)
+    assert admin.is_superuser and admin.check_password(DEMO_PASSWORD)
+
+
+def test_demo_writers_hold_every_role(demo):
+    assert set(Membership.objects.values_list("role", flat=True)) == set(Role.values)
+    assert Membership.objects.values("user").distinct().count() >= 6
+
+
+def test_demo_has_nested_categories_and_tags_on_every_blog(demo):
+    for blog in Blog.objects.all():
+        assert Category.objects.filter(blog=blog, parent__isnull=False).exists(), blog.slug
+        assert Tag.objects.filter(blog=blog).exists(), blog.slug
+
+
+def test_demo_blogs_have_pages(demo):
+    for blog in Blog.objects.all():
+        assert 2 <= blog.posts.filter(kind=Post.Kind.PAGE).live().count() <= 3, blog.slug
+
+
+def test_demo_has_a_scheduled_post_and_a_draft(demo):
+    scheduled = Post.objects.get(status=Post.Status.SCHEDULED, blog__slug="dispatch")
+    assert scheduled.published_at > timezone.now()
+    assert Post.objects.filter(status=Post.Status.DRAFT, published_at__isnull=True).exists()
+
+
+def test_demo_archives_span_several_months(demo):
+    for blog in Blog.objects.all():
+        months = {p.local_date().replace(day=1) for p in blog.posts.posts().live()}
+        assert len(months) >= 3, blog.slug
+
+
+@pytest.mark.parametrize("feature", FEATURES)
+def test_demo_posts_show_formatting_feature(demo, feature):
+    html = "\n".join(Post.objects.posts().values_list("html", flat=True))
+    assert re.search(FEATURES[feature], html), feature
+
+
+def test_demo_report_is_about_600_words(demo):
+    blog_slug, slug = REPORT
+    post = Post.objects.get(blog__slug=blog_slug, slug=slug)
+    assert post.is_live and 550 <= len(strip_tags(post.html).split()) <= 700
+
+
+def test_demo_images_are_stored_without_metadata(demo):
+    media = list(Media.objects.all())
+    assert len(media) >= 6 and all(m.renditions for m in media)
+    for m in media:
+        for name in [m.file.name, *m.renditions.values()]:
+            with default_storage.open(name) as f, Image.open(f) as image:
+                assert not image.getexif() and "exif" not in image.info, name
+
+
+def test_demo_posts_use_their_images(demo):
+    featured = Post.objects.filter(featured_image__isnull=False)
+    assert featured.count() >= 5
+    html = "\n".join(Post.objects.values_list("html", flat=True))
+    assert sum(m.file.url in html for m in Media.objects.all()) >= 4
+
+
+def test_demo_refers_to_no_other_host(demo):
+    for post in Post.objects.all():
+        assert not re.search(r'(src|href)="(https?:)?//', post.html), post.slug
+
+
+def _public_urls():
+    urls = ["/"]
+    for blog in Blog.objects.all():
+        urls += [
+            blog.get_absolute_url(),
+            reverse("posts:search", args=[blog.slug]) + "?q=a",
+            reverse("feeds:blog_rss", args=[blog.slug]),
+        ]
+        live = blog.posts.live()
+        urls += [p.get_absolute_url() for p in live]
+        urls += [t.get_absolute_url() for t in blog.tags.all()]
+        urls += [c.get_absolute_url() for c in blog.categories.all()]
+        for post in live.posts():
+            day = post.local_date()
+            urls += [
+                reverse("posts:year", args=[blog.slug, day.year]),
+                reverse("posts:month", args=[blog.slug, day.year, f"{day.month:02d}"]),
+                reverse("posts:author", args=[blog.slug, post.author.username]),
+            ]
+    return list(dict.fromkeys(urls))
+
+
+def test_demo_public_pages_answer_200(demo, client):
+    urls = _public_urls()
+    assert len(urls) > 60
+    failures = [(url, status) for url in urls if (status := client.get(url).status_code) != 200]
+    assert failures == []
+
+
+def test_demo_draft_and_scheduled_post_are_hidden_from_readers(demo, client):
+    for post in Post.objects.filter(status__in=[Post.Status.DRAFT, Post.Status.SCHEDULED]):
+        assert client.get(post.get_absolute_url()).status_code == 404, post.slug
+
+
+def test_demo_loaded_twice_adds_nothing(demo):
+    counts = (User.objects.count(), Blog.objects.count(), Post.objects.count(), Media.objects.count())
+    summary = load_demo(progress=lambda line: None)
+    assert (User.objects.count(), Blog.objects.count(), Post.objects.count(), Media.objects.count()) == counts
+    assert "nothing new" in summary
+
+
+def test_demo_completes_a_partly_loaded_site(demo):
+    Post.objects.filter(slug=REPORT[1]).delete()
+    load_demo(progress=lambda line: None)
+    assert Post.objects.filter(blog__slug=REPORT[0], slug=REPORT[1]).exists()
+
+
+def test_demo_command_if_empty_leaves_existing_blogs_alone(make_blog, capsys):
+    make_blog("ours")
+    call_command("demo", "--if-empty")
+    assert list(Blog.objects.values_list("slug", flat=True)) == ["ours"]
+    assert "already there" in capsys.readouterr().out
+
+
+def test_demo_command_prints_progress_and_sign_in(db, capsys):
+    call_command("demo")
+    out = capsys.readouterr().out
+    assert "/@dispatch/" in out and "/@listok/" in out and f"{DEMO_USERNAME} / {DEMO_PASSWORD}" in out
