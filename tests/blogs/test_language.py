@@ -1,0 +1,96 @@
+"""A blog speaks its own language to every reader; pages outside blogs follow the browser."""
+
+import datetime
+
+import pytest
+
+MARCH_5 = datetime.datetime(2026, 3, 5, 9, 0, tzinfo=datetime.timezone.utc)
+
+# What each language shows for: the search button, the link to older posts, the 404 heading,
+# the month of MARCH_5 in a post's date, and the front page's heading.
+STRINGS = {
+    "en": {"search": "Search", "older": "Older", "not_found": "Not found", "month": "March",
+           "recent": "Recent posts"},
+    "ru": {"search": "Поиск", "older": "Старые записи", "not_found": "Страница не найдена",
+           "month": "5 марта 2026", "recent": "Свежие записи"},
+    "kk": {"search": "Іздеу", "older": "Ескі жазбалар", "not_found": "Бет табылмады",
+           "month": "Наурыз", "recent": "Соңғы жазбалар"},
+}
+
+
+@pytest.fixture
+def blog_in(make_blog, make_post):
+    """A blog in `language` with two posts, one per page, so it has an 'older' link."""
+
+    def make(language):
+        blog = make_blog(language=language, time_zone="Asia/Almaty")
+        blog.posts_per_page = 1
+        blog.save(update_fields=["posts_per_page"])
+        make_post(blog, title="Earlier", when=MARCH_5)
+        make_post(blog, title="Later", when=MARCH_5 + datetime.timedelta(days=1))
+        return blog
+
+    return make
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_blog_home_shows_interface_in_blog_language(client, blog_in, language):
+    blog = blog_in(language)
+    response = client.get(f"/@{blog.slug}/", HTTP_ACCEPT_LANGUAGE="en")
+    html = response.content.decode()
+    assert f'<html lang="{language}">' in html and response["Content-Language"] == language
+    assert f'<button type="submit">{STRINGS[language]["search"]}</button>' in html
+    assert STRINGS[language]["older"] in html and "Older" not in html
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_blog_dates_use_blog_language_month_names(client, blog_in, language):
+    blog = blog_in(language)
+    html = client.get(f"/@{blog.slug}/?page=2").content.decode()
+    assert STRINGS[language]["month"].lower() in html.lower() and "March" not in html
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_blog_404_page_speaks_blog_language(client, blog_in, language):
+    blog = blog_in(language)
+    response = client.get(f"/@{blog.slug}/no-such-page/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 404
+    assert STRINGS[language]["not_found"] in response.content.decode()
+
+
+def test_russian_search_page_is_in_russian(client, blog_in):
+    blog = blog_in("ru")
+    html = client.get(f"/@{blog.slug}/search/?q=zzzz").content.decode()
+    assert "Результаты по запросу «zzzz»" in html and "Ничего не нашлось" in html
+
+
+def test_english_blog_stays_english_for_russian_browser(client, blog_in):
+    blog = blog_in("en")
+    response = client.get(f"/@{blog.slug}/", HTTP_ACCEPT_LANGUAGE="ru")
+    html = response.content.decode()
+    assert response["Content-Language"] == "en" and STRINGS["en"]["older"] in html and "Поиск" not in html
+
+
+def test_blog_pages_do_not_vary_on_accept_language(client, blog_in):
+    blog = blog_in("ru")
+    response = client.get(f"/@{blog.slug}/")
+    assert "Accept-Language" not in response.get("Vary", "")
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "kk"])
+def test_front_page_follows_accept_language(client, blog_in, language):
+    blog_in("en")
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE=f"{language},en;q=0.5")
+    assert response["Content-Language"] == language and "Accept-Language" in response["Vary"]
+    assert STRINGS[language]["recent"] in response.content.decode()
+
+
+def test_front_page_falls_back_to_english_for_other_languages(client, db):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="de")
+    assert response["Content-Language"] == "en" and "Recent posts" in response.content.decode()
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_sign_in_page_follows_accept_language(client, db, language):
+    html = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert {"ru": "Войти", "kk": "Кіру"}[language] in html
