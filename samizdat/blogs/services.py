@@ -55,11 +55,10 @@ def accept_invitation(invitation, user):
 
 
 def _is_last_owner(membership):
-    return (
-        membership.pk is not None
-        and membership.role == Role.OWNER
-        and not Membership.objects.filter(blog=membership.blog, role=Role.OWNER).exclude(pk=membership.pk).exists()
-    )
+    if membership.pk is None or membership.role != Role.OWNER:
+        return False
+    others = Membership.objects.filter(blog=membership.blog, role=Role.OWNER).exclude(pk=membership.pk)
+    return not others.exists()
 
 
 def change_role(membership, role):

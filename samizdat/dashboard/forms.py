@@ -46,14 +46,17 @@ class PostForm(forms.ModelForm):
     """The Markdown editor for a post; `action` is the button pressed (save, publish, schedule…)."""
 
     tags = _TermNames(
-        label=_("Tags"), required=False,
+        label=_("Tags"),
+        required=False,
         help_text=_("Separate tags with commas; new ones are created."),
     )
     categories = forms.TypedMultipleChoiceField(
         label=_("Categories"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
     )
     publish_at = forms.DateTimeField(
-        label=_("Publish time"), required=False, widget=PublishTimeInput,
+        label=_("Publish time"),
+        required=False,
+        widget=PublishTimeInput,
     )
 
     class Meta:
@@ -68,7 +71,9 @@ class PostForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.blog, self.action = blog, action
         self.fields["slug"].required = False
-        self.fields["slug"].help_text = _("The last part of the address. Leave empty to make one from the title.")
+        self.fields["slug"].help_text = _(
+            "The last part of the address. Leave empty to make one from the title."
+        )
         self.fields["excerpt"].help_text = _("Optional summary for listings and feeds.")
         self.fields["featured_image"].queryset = Media.objects.filter(
             blog=blog, content_type__startswith="image/"
@@ -116,7 +121,9 @@ class PostForm(forms.ModelForm):
                 "categories": self.cleaned_data["categories"],
             }
         if self.action in ("publish", "schedule"):
-            return post_services.publish_post(post, editor=editor, when=self.cleaned_data["publish_at"], **terms)
+            return post_services.publish_post(
+                post, editor=editor, when=self.cleaned_data["publish_at"], **terms
+            )
         if self.action == "unpublish":
             return post_services.unpublish_post(post, editor=editor, **terms)
         return post_services.save_post(post, editor=editor, **terms)
@@ -142,7 +149,9 @@ class PageForm(PostForm):
     def clean_slug(self):
         slug = super().clean_slug()
         if slug in RESERVED_PAGE_SLUGS:
-            raise forms.ValidationError(_("“%(slug)s” is taken by the blog’s own pages."), params={"slug": slug})
+            raise forms.ValidationError(
+                _("“%(slug)s” is taken by the blog’s own pages."), params={"slug": slug}
+            )
         return slug
 
 
@@ -150,7 +159,9 @@ def _descendant_pks(page):
     """The page and every page below it, which cannot become its parent."""
     found, frontier = {page.pk}, [page.pk]
     while frontier:
-        frontier = list(Post.objects.filter(parent_id__in=frontier).exclude(pk__in=found).values_list("pk", flat=True))
+        frontier = list(
+            Post.objects.filter(parent_id__in=frontier).exclude(pk__in=found).values_list("pk", flat=True)
+        )
         found.update(frontier)
     return found
 
@@ -223,7 +234,9 @@ class CategoryForm(_TermForm):
             excluded, frontier = {self.instance.pk}, [self.instance.pk]
             while frontier:
                 frontier = list(
-                    Category.objects.filter(parent_id__in=frontier).exclude(pk__in=excluded).values_list("pk", flat=True)
+                    Category.objects.filter(parent_id__in=frontier)
+                    .exclude(pk__in=excluded)
+                    .values_list("pk", flat=True)
                 )
                 excluded.update(frontier)
         depth = {cat.pk: d for cat, d in post_services.category_choices(blog)}
@@ -235,7 +248,9 @@ class CategoryForm(_TermForm):
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("File"))
     alt = forms.CharField(
-        label=_("Alternative text"), required=False, max_length=500,
+        label=_("Alternative text"),
+        required=False,
+        max_length=500,
         help_text=_("Describe the image for people who cannot see it."),
     )
 
@@ -255,7 +270,9 @@ _domain = RegexValidator(
 
 class _BlogFields(forms.ModelForm):
     time_zone = forms.CharField(
-        label=_("Time zone"), max_length=64, initial="UTC",
+        label=_("Time zone"),
+        max_length=64,
+        initial="UTC",
         widget=forms.TextInput(attrs={"list": "time-zones", "autocomplete": "off"}),
         help_text=_("A name such as Europe/Berlin or America/Mexico_City."),
     )
@@ -282,7 +299,10 @@ class _DomainField(forms.CharField):
 
 class BlogSettingsForm(_BlogFields):
     custom_domain = _DomainField(
-        label=_("Custom domain"), required=False, max_length=253, validators=[_domain],
+        label=_("Custom domain"),
+        required=False,
+        max_length=253,
+        validators=[_domain],
         help_text=Blog._meta.get_field("custom_domain").help_text,
     )
 

@@ -12,7 +12,8 @@ blog_patterns = [
     path("<slug:blog_slug>/posts/<int:pk>/revisions/", views.post_revisions, name="post_revisions"),
     path(
         "<slug:blog_slug>/posts/<int:pk>/revisions/<int:revision_pk>/restore/",
-        views.post_revision_restore, name="post_revision_restore",
+        views.post_revision_restore,
+        name="post_revision_restore",
     ),
     path("<slug:blog_slug>/pages/", views.page_list, name="page_list"),
     path("<slug:blog_slug>/pages/new/", views.page_create, name="page_create"),
@@ -20,7 +21,8 @@ blog_patterns = [
     path("<slug:blog_slug>/pages/<int:pk>/revisions/", views.page_revisions, name="page_revisions"),
     path(
         "<slug:blog_slug>/pages/<int:pk>/revisions/<int:revision_pk>/restore/",
-        views.page_revision_restore, name="page_revision_restore",
+        views.page_revision_restore,
+        name="page_revision_restore",
     ),
     path("<slug:blog_slug>/tags/", views.tag_list, name="tag_list"),
     path("<slug:blog_slug>/tags/<int:pk>/", views.tag_edit, name="tag_edit"),

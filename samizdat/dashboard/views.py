@@ -72,7 +72,8 @@ def _render(request, template, blog, membership, section, **context):
         if rule(membership)
     ]
     return render(
-        request, template,
+        request,
+        template,
         {"blog": blog, "membership": membership, "section": section, "nav": nav, **context},
     )
 
@@ -91,7 +92,9 @@ def home(request):
     else:
         blogs = [
             (m.blog, m.get_role_display())
-            for m in Membership.objects.filter(user=request.user).select_related("blog").order_by("blog__title")
+            for m in Membership.objects.filter(user=request.user)
+            .select_related("blog")
+            .order_by("blog__title")
         ]
     return render(request, "dashboard/home.html", {"blogs": blogs})
 
@@ -102,8 +105,12 @@ def blog_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         blog = blog_services.create_blog(
-            data["slug"], data["title"], owner=request.user, tagline=data["tagline"],
-            language=data["language"], time_zone=data["time_zone"],
+            data["slug"],
+            data["title"],
+            owner=request.user,
+            tagline=data["tagline"],
+            language=data["language"],
+            time_zone=data["time_zone"],
         )
         messages.success(request, _("Your blog “%(title)s” is ready.") % {"title": blog.title})
         return redirect("dashboard:post_list", blog.slug)
@@ -121,8 +128,13 @@ def settings(request, blog, membership):
         # The form changed the instance in memory; show the stored blog in the header.
         blog = Blog.objects.get(pk=blog.pk)
     return _render(
-        request, "dashboard/settings.html", blog, membership, "settings",
-        form=form, time_zones=form.time_zones(),
+        request,
+        "dashboard/settings.html",
+        blog,
+        membership,
+        "settings",
+        form=form,
+        time_zones=form.time_zones(),
     )
 
 
@@ -133,13 +145,22 @@ def _content_list(request, blog, membership, kind):
     queryset = Post.objects.filter(blog=blog, kind=kind).select_related("author").order_by("-updated_at")
     if kind == Post.Kind.POST:
         queryset = can.visible_posts(membership, queryset)
-    authors = get_user_model().objects.filter(posts__blog=blog, posts__kind=kind).distinct().order_by("username")
+    authors = (
+        get_user_model().objects.filter(posts__blog=blog, posts__kind=kind).distinct().order_by("username")
+    )
     filters = forms.PostFilterForm(request.GET, authors=authors)
     page_obj = _page(request, filters.filter(queryset))
     rows = [(post, can.can_edit_post(membership, post)) for post in page_obj]
     return _render(
-        request, "dashboard/post_list.html", blog, membership, "posts" if kind == Post.Kind.POST else "pages",
-        kind=kind, filters=filters, page_obj=page_obj, rows=rows,
+        request,
+        "dashboard/post_list.html",
+        blog,
+        membership,
+        "posts" if kind == Post.Kind.POST else "pages",
+        kind=kind,
+        filters=filters,
+        page_obj=page_obj,
+        rows=rows,
     )
 
 
@@ -181,7 +202,10 @@ def _editor(request, blog, membership, kind, post):
             raise PermissionDenied
         form = form_class(request.POST, instance=post, blog=blog, action=action)
         if action == "preview":
-            preview = {"title": request.POST.get("title", ""), "html": render_markdown(request.POST.get("source", ""))}
+            preview = {
+                "title": request.POST.get("title", ""),
+                "html": render_markdown(request.POST.get("source", "")),
+            }
         elif form.is_valid():
             try:
                 post = form.submit(editor=request.user)
@@ -195,8 +219,15 @@ def _editor(request, blog, membership, kind, post):
     # A failed save leaves the form's changes on the instance; show the stored state around it.
     stored = Post.objects.get(pk=post.pk) if post.pk else None
     return _render(
-        request, "dashboard/editor.html", blog, membership, f"{kind}s",
-        form=form, post=stored, kind=kind, preview=preview,
+        request,
+        "dashboard/editor.html",
+        blog,
+        membership,
+        f"{kind}s",
+        form=form,
+        post=stored,
+        kind=kind,
+        preview=preview,
         can_publish=can.can_publish_post(membership, stored or post),
         revisions=stored.revisions.select_related("author")[:5] if stored else [],
     )
@@ -204,7 +235,9 @@ def _editor(request, blog, membership, kind, post):
 
 @blog_view(can.can_write_posts)
 def post_create(request, blog, membership):
-    return _editor(request, blog, membership, Post.Kind.POST, Post(blog=blog, kind=Post.Kind.POST, author=request.user))
+    return _editor(
+        request, blog, membership, Post.Kind.POST, Post(blog=blog, kind=Post.Kind.POST, author=request.user)
+    )
 
 
 @blog_view(can.can_write_posts)
@@ -214,7 +247,9 @@ def post_edit(request, blog, membership, pk):
 
 @blog_view(can.can_edit_pages)
 def page_create(request, blog, membership):
-    return _editor(request, blog, membership, Post.Kind.PAGE, Post(blog=blog, kind=Post.Kind.PAGE, author=request.user))
+    return _editor(
+        request, blog, membership, Post.Kind.PAGE, Post(blog=blog, kind=Post.Kind.PAGE, author=request.user)
+    )
 
 
 @blog_view(can.can_edit_pages)
@@ -225,8 +260,14 @@ def page_edit(request, blog, membership, pk):
 def _revisions(request, blog, membership, kind, pk):
     post = _editable(blog, membership, kind, pk)
     return _render(
-        request, "dashboard/revisions.html", blog, membership, f"{kind}s",
-        post=post, kind=kind, page_obj=_page(request, post.revisions.select_related("author"), 20),
+        request,
+        "dashboard/revisions.html",
+        blog,
+        membership,
+        f"{kind}s",
+        post=post,
+        kind=kind,
+        page_obj=_page(request, post.revisions.select_related("author"), 20),
     )
 
 
@@ -272,7 +313,15 @@ def tag_list(request, blog, membership):
         messages.success(request, _("Tag “%(name)s” added.") % {"name": tag.name})
         return redirect("dashboard:tag_list", blog.slug)
     tags = Tag.objects.filter(blog=blog).annotate(post_count=Count("posts")).order_by("name")
-    return _render(request, "dashboard/tag_list.html", blog, membership, "tags", form=form, page_obj=_page(request, tags, 100))
+    return _render(
+        request,
+        "dashboard/tag_list.html",
+        blog,
+        membership,
+        "tags",
+        form=form,
+        page_obj=_page(request, tags, 100),
+    )
 
 
 @blog_view(can.can_manage_terms)
@@ -284,8 +333,14 @@ def tag_edit(request, blog, membership, pk):
         messages.success(request, _("Tag saved."))
         return redirect("dashboard:tag_list", blog.slug)
     return _render(
-        request, "dashboard/term_edit.html", blog, membership, "tags",
-        form=form, term=Tag.objects.get(pk=pk), delete_url=reverse("dashboard:tag_delete", args=[blog.slug, pk]),
+        request,
+        "dashboard/term_edit.html",
+        blog,
+        membership,
+        "tags",
+        form=form,
+        term=Tag.objects.get(pk=pk),
+        delete_url=reverse("dashboard:tag_delete", args=[blog.slug, pk]),
     )
 
 
@@ -308,11 +363,15 @@ def category_list(request, blog, membership):
     counts = dict(Category.objects.filter(blog=blog).annotate(n=Count("posts")).values_list("pk", "n"))
     tree = post_services.category_choices(blog)
     names = {cat.pk: cat.name for cat, _depth in tree}
-    categories = [
-        (cat, "— " * depth, names.get(cat.parent_id), counts.get(cat.pk, 0)) for cat, depth in tree
-    ]
+    categories = [(cat, "— " * depth, names.get(cat.parent_id), counts.get(cat.pk, 0)) for cat, depth in tree]
     return _render(
-        request, "dashboard/category_list.html", blog, membership, "categories", form=form, categories=categories
+        request,
+        "dashboard/category_list.html",
+        blog,
+        membership,
+        "categories",
+        form=form,
+        categories=categories,
     )
 
 
@@ -325,8 +384,13 @@ def category_edit(request, blog, membership, pk):
         messages.success(request, _("Category saved."))
         return redirect("dashboard:category_list", blog.slug)
     return _render(
-        request, "dashboard/term_edit.html", blog, membership, "categories",
-        form=form, term=Category.objects.get(pk=pk),
+        request,
+        "dashboard/term_edit.html",
+        blog,
+        membership,
+        "categories",
+        form=form,
+        term=Category.objects.get(pk=pk),
         delete_url=reverse("dashboard:category_delete", args=[blog.slug, pk]),
     )
 
@@ -357,7 +421,14 @@ def media_list(request, blog, membership):
     page_obj = _page(request, Media.objects.filter(blog=blog).select_related("uploaded_by"), 30)
     rows = [(media, can.can_edit_media(membership, media)) for media in page_obj]
     return _render(
-        request, "dashboard/media_list.html", blog, membership, "media", form=form, page_obj=page_obj, rows=rows
+        request,
+        "dashboard/media_list.html",
+        blog,
+        membership,
+        "media",
+        form=form,
+        page_obj=page_obj,
+        rows=rows,
     )
 
 
@@ -398,7 +469,8 @@ def members(request, blog, membership):
         blog_services.invite(blog, form.cleaned_data["email"], form.cleaned_data["role"], request.user)
         messages.success(
             request,
-            _("Invitation made. Send its link, listed below, to %(email)s.") % {"email": form.cleaned_data["email"]},
+            _("Invitation made. Send its link, listed below, to %(email)s.")
+            % {"email": form.cleaned_data["email"]},
         )
         return redirect("dashboard:members", blog.slug)
     memberships = blog.memberships.select_related("user").order_by("user__username")
@@ -408,8 +480,14 @@ def members(request, blog, membership):
         for invitation in blog.invitations.filter(accepted_at=None).order_by("-created_at")
     ]
     return _render(
-        request, "dashboard/members.html", blog, membership, "members",
-        form=form, rows=rows, invitations=invitations,
+        request,
+        "dashboard/members.html",
+        blog,
+        membership,
+        "members",
+        form=form,
+        rows=rows,
+        invitations=invitations,
     )
 
 
@@ -427,7 +505,8 @@ def member_role(request, blog, membership, pk):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(
-            request, _("%(name)s is now %(role)s.") % {"name": member.user.name, "role": member.get_role_display()}
+            request,
+            _("%(name)s is now %(role)s.") % {"name": member.user.name, "role": member.get_role_display()},
         )
         if member.user_id == request.user.pk and not can.can_manage_blog(member):
             return redirect("dashboard:post_list", blog.slug)
@@ -473,6 +552,8 @@ def invitation_accept(request, token):
             messages.success(request, _("Welcome to %(blog)s.") % {"blog": invitation.blog.title})
             return redirect("dashboard:post_list", invitation.blog.slug)
     return render(
-        request, "dashboard/invitation.html",
-        {"invitation": invitation, "error": error}, status=400 if error else 200,
+        request,
+        "dashboard/invitation.html",
+        {"invitation": invitation, "error": error},
+        status=400 if error else 200,
     )

@@ -16,56 +16,99 @@ def test_home_lists_every_blog_for_the_instance_admin(world, login):
 
 
 def test_signed_in_user_creates_a_blog_and_owns_it(world, login):
-    response = login(world.outsider).post(reverse("dashboard:blog_create"), {
-        "title": "Harbour News", "slug": "harbour", "tagline": "", "language": "ru", "time_zone": "Europe/Moscow",
-    })
+    response = login(world.outsider).post(
+        reverse("dashboard:blog_create"),
+        {
+            "title": "Harbour News",
+            "slug": "harbour",
+            "tagline": "",
+            "language": "ru",
+            "time_zone": "Europe/Moscow",
+        },
+    )
     blog = Blog.objects.get(slug="harbour")
-    assert response.status_code == 302 and response["Location"] == reverse("dashboard:post_list", args=["harbour"])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "dashboard:post_list", args=["harbour"]
+    )
     assert Membership.objects.get(blog=blog, user=world.outsider).role == Role.OWNER
     assert (blog.language, blog.time_zone) == ("ru", "Europe/Moscow")
 
 
 def test_new_blog_with_a_taken_address_is_refused_and_input_kept(world, login):
-    response = login(world.outsider).post(reverse("dashboard:blog_create"), {
-        "title": "Copy", "slug": world.blog.slug, "tagline": "Mine", "language": "en", "time_zone": "UTC",
-    })
+    response = login(world.outsider).post(
+        reverse("dashboard:blog_create"),
+        {
+            "title": "Copy",
+            "slug": world.blog.slug,
+            "tagline": "Mine",
+            "language": "en",
+            "time_zone": "UTC",
+        },
+    )
     html = response.content.decode()
     assert response.status_code == 200 and "already exists" in html and 'value="Mine"' in html
 
 
 def test_new_blog_with_a_reserved_address_is_refused(world, login):
-    response = login(world.outsider).post(reverse("dashboard:blog_create"), {
-        "title": "Sneaky", "slug": "dashboard", "tagline": "", "language": "en", "time_zone": "UTC",
-    })
+    response = login(world.outsider).post(
+        reverse("dashboard:blog_create"),
+        {
+            "title": "Sneaky",
+            "slug": "dashboard",
+            "tagline": "",
+            "language": "en",
+            "time_zone": "UTC",
+        },
+    )
     assert "is reserved" in response.content.decode()
 
 
 def settings_data(blog, **fields):
-    data = {"title": blog.title, "tagline": blog.tagline, "language": blog.language, "time_zone": blog.time_zone,
-            "posts_per_page": blog.posts_per_page, "custom_domain": ""}
+    data = {
+        "title": blog.title,
+        "tagline": blog.tagline,
+        "language": blog.language,
+        "time_zone": blog.time_zone,
+        "posts_per_page": blog.posts_per_page,
+        "custom_domain": "",
+    }
     data.update(fields)
     return data
 
 
 def test_settings_are_saved(world, login):
     url = reverse("dashboard:settings", args=[world.blog.slug])
-    login(world.owner).post(url, settings_data(world.blog, title="Renamed", posts_per_page=5, custom_domain="News.Example.org."))
+    login(world.owner).post(
+        url, settings_data(world.blog, title="Renamed", posts_per_page=5, custom_domain="News.Example.org.")
+    )
     world.blog.refresh_from_db()
-    assert (world.blog.title, world.blog.posts_per_page, world.blog.custom_domain) == ("Renamed", 5, "news.example.org")
+    assert (world.blog.title, world.blog.posts_per_page, world.blog.custom_domain) == (
+        "Renamed",
+        5,
+        "news.example.org",
+    )
 
 
 def test_settings_refuse_an_unknown_time_zone_and_keep_it(world, login):
     url = reverse("dashboard:settings", args=[world.blog.slug])
-    response = login(world.owner).post(url, settings_data(world.blog, time_zone="Mars/Olympus", title="Kept title"))
+    response = login(world.owner).post(
+        url, settings_data(world.blog, time_zone="Mars/Olympus", title="Kept title")
+    )
     html = response.content.decode()
-    assert "is not a time zone we know" in html and 'value="Mars/Olympus"' in html and 'value="Kept title"' in html
+    assert (
+        "is not a time zone we know" in html
+        and 'value="Mars/Olympus"' in html
+        and 'value="Kept title"' in html
+    )
     world.blog.refresh_from_db()
     assert world.blog.time_zone == "Asia/Almaty"
 
 
 def test_settings_refuse_a_custom_domain_with_a_scheme(world, login):
     url = reverse("dashboard:settings", args=[world.blog.slug])
-    response = login(world.owner).post(url, settings_data(world.blog, custom_domain="https://news.example.org/"))
+    response = login(world.owner).post(
+        url, settings_data(world.blog, custom_domain="https://news.example.org/")
+    )
     assert "without http://" in response.content.decode()
 
 
@@ -95,7 +138,11 @@ def test_post_list_filters_by_status_author_and_title(world, login, make_post):
     client = login(world.owner)
     url = reverse("dashboard:post_list", args=[world.blog.slug])
     html = client.get(url, {"status": "draft", "author": world.editor.pk, "q": "WAGES"}).content.decode()
-    assert "Editor draft on wages" in html and "Editor live on wages" not in html and "Author&#x27;s post" not in html
+    assert (
+        "Editor draft on wages" in html
+        and "Editor live on wages" not in html
+        and "Author&#x27;s post" not in html
+    )
 
 
 def test_post_list_hides_other_peoples_drafts_from_authors(world, login, make_post):

@@ -16,18 +16,33 @@ def edit_url(post):
 
 
 def form_data(action="save", **fields):
-    data = {"title": "Dockers strike", "source": "The **port** is closed.", "excerpt": "", "slug": "",
-            "tags": "", "publish_at": "", "featured_image": "", "action": action}
+    data = {
+        "title": "Dockers strike",
+        "source": "The **port** is closed.",
+        "excerpt": "",
+        "slug": "",
+        "tags": "",
+        "publish_at": "",
+        "featured_image": "",
+        "action": action,
+    }
     data.update(fields)
     return data
 
 
 def test_preview_renders_markdown_and_keeps_everything_typed(world, login):
     client = login(world.author)
-    response = client.post(new_post_url(world.blog), form_data(
-        "preview", title="Draft title", source="Hello **world**", tags="labour, port", excerpt="Short",
-        publish_at="2099-05-01T09:30",
-    ))
+    response = client.post(
+        new_post_url(world.blog),
+        form_data(
+            "preview",
+            title="Draft title",
+            source="Hello **world**",
+            tags="labour, port",
+            excerpt="Short",
+            publish_at="2099-05-01T09:30",
+        ),
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert '<section class="preview"' in html and "<strong>world</strong>" in html
@@ -113,13 +128,23 @@ def test_post_id_from_another_blog_is_not_found(world, login, make_post):
 
 
 def test_schedule_in_the_past_is_refused_with_message_and_input_kept(world, login):
-    response = login(world.author).post(new_post_url(world.blog), form_data(
-        "schedule", title="Too late", source="Kept *text*", publish_at="2001-01-01T10:00",
-    ))
+    response = login(world.author).post(
+        new_post_url(world.blog),
+        form_data(
+            "schedule",
+            title="Too late",
+            source="Kept *text*",
+            publish_at="2001-01-01T10:00",
+        ),
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "choose a time in the future" in html
-    assert 'value="2001-01-01T10:00"' in html and "\nKept *text*</textarea>" in html and 'value="Too late"' in html
+    assert (
+        'value="2001-01-01T10:00"' in html
+        and "\nKept *text*</textarea>" in html
+        and 'value="Too late"' in html
+    )
     assert not Post.objects.filter(title="Too late").exists()
 
 
@@ -133,11 +158,11 @@ def test_schedule_reads_the_time_in_the_blogs_time_zone(world, login):
     post = Post.objects.get(title="Dockers strike")
     assert post.status == Post.Status.SCHEDULED
     # The blog is in Asia/Almaty, five hours ahead of UTC.
-    assert post.published_at == datetime.datetime(2099, 1, 1, 5, 0, tzinfo=datetime.timezone.utc)
+    assert post.published_at == datetime.datetime(2099, 1, 1, 5, 0, tzinfo=datetime.UTC)
 
 
 def test_editor_shows_the_publish_time_in_the_blogs_time_zone(world, login, make_post):
-    when = datetime.datetime(2099, 1, 1, 5, 0, tzinfo=datetime.timezone.utc)
+    when = datetime.datetime(2099, 1, 1, 5, 0, tzinfo=datetime.UTC)
     post = make_post(world.blog, author=world.author, status=Post.Status.SCHEDULED, when=when)
     assert 'value="2099-01-01T10:00"' in login(world.author).get(edit_url(post)).content.decode()
 
@@ -163,11 +188,15 @@ def test_unpublish_returns_the_post_to_draft(world, login):
 
 
 def test_unknown_action_is_a_bad_request(world, login):
-    assert login(world.author).post(new_post_url(world.blog), form_data("delete-everything")).status_code == 400
+    assert (
+        login(world.author).post(new_post_url(world.blog), form_data("delete-everything")).status_code == 400
+    )
 
 
 def test_duplicate_slug_is_refused_and_input_kept(world, login):
-    response = login(world.author).post(new_post_url(world.blog), form_data(slug=world.post.slug, source="Mine"))
+    response = login(world.author).post(
+        new_post_url(world.blog), form_data(slug=world.post.slug, source="Mine")
+    )
     html = response.content.decode()
     assert response.status_code == 200 and "already has this address" in html
     assert f'value="{world.post.slug}"' in html and "\nMine</textarea>" in html
@@ -232,7 +261,11 @@ def test_revision_restore_refuses_get(world, login):
 
 def test_revisions_page_lists_versions_with_restore_buttons(world, login):
     login(world.author).post(edit_url(world.post), form_data(title="Second version"))
-    html = login(world.author).get(reverse("dashboard:post_revisions", args=[world.blog.slug, world.post.pk])).content.decode()
+    html = (
+        login(world.author)
+        .get(reverse("dashboard:post_revisions", args=[world.blog.slug, world.post.pk]))
+        .content.decode()
+    )
     assert "Second version" in html and "Author&#x27;s post" in html
     assert html.count("Restore this version") == 2
 

@@ -55,7 +55,11 @@ def test_deleting_media_removes_its_files(world, login):
 
 def test_author_cannot_delete_someone_elses_upload(world, login):
     theirs = Media.objects.create(
-        blog=world.blog, uploaded_by=world.editor, file="uploads/y.png", original_name="y.png", content_type="image/png"
+        blog=world.blog,
+        uploaded_by=world.editor,
+        file="uploads/y.png",
+        original_name="y.png",
+        content_type="image/png",
     )
     response = login(world.author).post(reverse("dashboard:media_delete", args=[world.blog.slug, theirs.pk]))
     assert response.status_code == 403 and Media.objects.filter(pk=theirs.pk).exists()
@@ -63,10 +67,19 @@ def test_author_cannot_delete_someone_elses_upload(world, login):
 
 def test_featured_image_is_picked_from_the_blogs_media(world, login):
     url = reverse("dashboard:post_edit", args=[world.blog.slug, world.post.pk])
-    login(world.author).post(url, {
-        "title": "With a picture", "source": "x", "excerpt": "", "slug": "", "tags": "", "publish_at": "",
-        "featured_image": world.media.pk, "action": "save",
-    })
+    login(world.author).post(
+        url,
+        {
+            "title": "With a picture",
+            "source": "x",
+            "excerpt": "",
+            "slug": "",
+            "tags": "",
+            "publish_at": "",
+            "featured_image": world.media.pk,
+            "action": "save",
+        },
+    )
     world.post.refresh_from_db()
     assert world.post.featured_image == world.media
 
@@ -76,8 +89,17 @@ def test_featured_image_of_another_blog_is_refused(world, login):
         blog=world.other_blog, file="uploads/z.png", original_name="z.png", content_type="image/png"
     )
     url = reverse("dashboard:post_edit", args=[world.blog.slug, world.post.pk])
-    response = login(world.author).post(url, {
-        "title": "x", "source": "x", "excerpt": "", "slug": "", "tags": "", "publish_at": "",
-        "featured_image": foreign.pk, "action": "save",
-    })
+    response = login(world.author).post(
+        url,
+        {
+            "title": "x",
+            "source": "x",
+            "excerpt": "",
+            "slug": "",
+            "tags": "",
+            "publish_at": "",
+            "featured_image": foreign.pk,
+            "action": "save",
+        },
+    )
     assert "Select a valid choice" in response.content.decode()

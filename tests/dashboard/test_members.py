@@ -10,7 +10,8 @@ def membership(blog, user):
 
 def test_invitation_link_is_shown_to_the_inviter(world, login):
     response = login(world.owner).post(
-        reverse("dashboard:members", args=[world.blog.slug]), {"email": "ana@example.test", "role": Role.EDITOR},
+        reverse("dashboard:members", args=[world.blog.slug]),
+        {"email": "ana@example.test", "role": Role.EDITOR},
         follow=True,
     )
     invitation = Invitation.objects.get(email="ana@example.test")
@@ -68,7 +69,9 @@ def test_anonymous_visitor_is_sent_to_sign_in_before_accepting(world, client):
 
 def test_owner_changes_a_members_role(world, login):
     m = membership(world.blog, world.author)
-    login(world.owner).post(reverse("dashboard:member_role", args=[world.blog.slug, m.pk]), {"role": Role.EDITOR})
+    login(world.owner).post(
+        reverse("dashboard:member_role", args=[world.blog.slug, m.pk]), {"role": Role.EDITOR}
+    )
     m.refresh_from_db()
     assert m.role == Role.EDITOR
 
@@ -101,7 +104,9 @@ def test_removed_member_loses_access(world, login):
 
 
 def test_owner_withdraws_an_invitation(world, login):
-    login(world.owner).post(reverse("dashboard:invitation_revoke", args=[world.blog.slug, world.invitation.pk]))
+    login(world.owner).post(
+        reverse("dashboard:invitation_revoke", args=[world.blog.slug, world.invitation.pk])
+    )
     assert not Invitation.objects.filter(pk=world.invitation.pk).exists()
 
 

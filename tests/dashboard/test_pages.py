@@ -4,8 +4,17 @@ from samizdat.posts.models import Post
 
 
 def page_data(action="save", **fields):
-    data = {"title": "Contact", "source": "Write to us.", "excerpt": "", "slug": "", "parent": "",
-            "menu_order": "0", "publish_at": "", "featured_image": "", "action": action}
+    data = {
+        "title": "Contact",
+        "source": "Write to us.",
+        "excerpt": "",
+        "slug": "",
+        "parent": "",
+        "menu_order": "0",
+        "publish_at": "",
+        "featured_image": "",
+        "action": action,
+    }
     data.update(fields)
     return data
 

@@ -54,7 +54,10 @@ MATRIX = {
     "settings": ("get", blog, None, OWNERS),
     "members": ("get", blog, None, OWNERS),
     "member_role": (
-        "post", lambda w: blog(w, pk=w.blog.memberships.get(user=w.author).pk), {"role": "editor"}, OWNERS,
+        "post",
+        lambda w: blog(w, pk=w.blog.memberships.get(user=w.author).pk),
+        {"role": "editor"},
+        OWNERS,
     ),
     "member_remove": ("post", lambda w: blog(w, pk=w.blog.memberships.get(user=w.author).pk), {}, OWNERS),
     "invitation_revoke": ("post", lambda w: blog(w, pk=w.invitation.pk), {}, OWNERS),

@@ -4,7 +4,9 @@ from samizdat.posts.models import Category, Tag
 
 
 def test_tag_is_created_with_a_slug_from_its_name(world, login):
-    login(world.editor).post(reverse("dashboard:tag_list", args=[world.blog.slug]), {"name": "Дальний порт", "slug": ""})
+    login(world.editor).post(
+        reverse("dashboard:tag_list", args=[world.blog.slug]), {"name": "Дальний порт", "slug": ""}
+    )
     assert Tag.objects.get(blog=world.blog, name="Дальний порт").slug == "дальний-порт"
 
 
@@ -31,14 +33,18 @@ def test_tag_is_deleted(world, login):
 
 def test_category_is_created_under_a_parent(world, login):
     url = reverse("dashboard:category_list", args=[world.blog.slug])
-    login(world.editor).post(url, {"name": "Docks", "slug": "", "parent": world.category.pk, "description": ""})
+    login(world.editor).post(
+        url, {"name": "Docks", "slug": "", "parent": world.category.pk, "description": ""}
+    )
     assert Category.objects.get(name="Docks").parent == world.category
 
 
 def test_category_cannot_move_under_its_own_child(world, login):
     child = Category.objects.create(blog=world.blog, name="Docks", slug="docks", parent=world.category)
     url = reverse("dashboard:category_edit", args=[world.blog.slug, world.category.pk])
-    response = login(world.editor).post(url, {"name": "News", "slug": "news", "parent": child.pk, "description": ""})
+    response = login(world.editor).post(
+        url, {"name": "News", "slug": "news", "parent": child.pk, "description": ""}
+    )
     assert "Select a valid choice" in response.content.decode()
     world.category.refresh_from_db()
     assert world.category.parent is None
@@ -46,7 +52,9 @@ def test_category_cannot_move_under_its_own_child(world, login):
 
 def test_category_list_shows_the_tree(world, login):
     Category.objects.create(blog=world.blog, name="Docks", slug="docks", parent=world.category)
-    html = login(world.editor).get(reverse("dashboard:category_list", args=[world.blog.slug])).content.decode()
+    html = (
+        login(world.editor).get(reverse("dashboard:category_list", args=[world.blog.slug])).content.decode()
+    )
     assert html.index(">News</a>") < html.index(">Docks</a>") and "(in News)" in html
 
 
