@@ -141,9 +141,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-# Serve static files straight from the apps too, so a fresh checkout needs no collectstatic;
-# `samizdat serve` collects them (with compressed variants) before it starts.
-WHITENOISE_USE_FINDERS = True
+# Serve static files straight from the apps too, so a fresh checkout needs no collectstatic.
+# `samizdat serve` collects them (with compressed variants) and turns this off, because files
+# found in the apps would shadow the collected ones and their .gz variants.
+WHITENOISE_USE_FINDERS = env_bool("SAMIZDAT_STATIC_FROM_APPS", True)
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -189,6 +190,12 @@ DEFAULT_FROM_EMAIL = os.environ.get("SAMIZDAT_FROM_EMAIL", "samizdat@localhost")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"timed": {"format": "[%(asctime)s] %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "worker": {"class": "logging.StreamHandler", "formatter": "timed"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("SAMIZDAT_LOG_LEVEL", "WARNING")},
+    # The worker's log (each task run, retry, failure), once: not again through the root logger.
+    "loggers": {"huey": {"handlers": ["worker"], "level": "INFO", "propagate": False}},
 }

@@ -1,10 +1,19 @@
 import os
+import signal
 import subprocess
 import sys
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+
+
+class _Stop(Exception):
+    """SIGTERM arrived: stop the server and the worker, as Ctrl-C does."""
+
+
+def _raise_stop(signum, frame):
+    raise _Stop
 
 
 class Command(BaseCommand):
@@ -19,26 +28,42 @@ class Command(BaseCommand):
         parser.add_argument("--no-collectstatic", action="store_true")
 
     def handle(self, *args, host, port, workers, threads, with_worker, no_collectstatic, **options):
+        env = dict(os.environ, SAMIZDAT_DATA_DIR=str(settings.DATA_DIR))
         if not no_collectstatic:
             call_command("collectstatic", interactive=False, verbosity=0)
-        env = dict(os.environ, SAMIZDAT_DATA_DIR=str(settings.DATA_DIR))
+            # Serve the collected files, with their compressed copies, not the apps' originals.
+            env["SAMIZDAT_STATIC_FROM_APPS"] = "0"
         env.setdefault("DJANGO_SETTINGS_MODULE", "samizdat.config.settings")
         server_cmd = [
             sys.executable, "-m", "granian", "--interface", "wsgi", "--host", host, "--port", str(port),
             "--workers", str(workers), "--blocking-threads", str(threads), "--no-ws", "--log-level", "warning",
             "samizdat.config.wsgi:application",
         ]
-        background = []
-        if with_worker:
-            background.append(subprocess.Popen([sys.executable, "-m", "samizdat", "worker"], env=env))
-        self.stdout.write(self.style.SUCCESS(f"Samizdat is serving http://{host}:{port}/") + "  (Ctrl-C stops it)")
-        self.stdout.flush()
-        server = subprocess.Popen(server_cmd, env=env)
+        children = []
+        # A service manager stops us with SIGTERM: pass it on rather than leave Granian orphaned.
+        signal.signal(signal.SIGTERM, _raise_stop)
         try:
-            server.wait()
-        except KeyboardInterrupt:
-            server.wait()
+            if with_worker:
+                children.append(subprocess.Popen([sys.executable, "-m", "samizdat", "worker"], env=env))
+            shown_host = f"[{host}]" if ":" in host else host
+            self.stdout.write(
+                self.style.SUCCESS(f"Samizdat is serving http://{shown_host}:{port}/") + "  (Ctrl-C stops it)"
+            )
+            self.stdout.flush()
+            server = subprocess.Popen(server_cmd, env=env)
+            children.append(server)
+            status = server.wait()
+            if status:
+                raise CommandError(f"Granian stopped with status {status}", returncode=status)
+        except (KeyboardInterrupt, _Stop):
+            pass
         finally:
-            for process in background:
-                process.terminate()
-                process.wait(timeout=10)
+            for process in children:
+                if process.poll() is None:
+                    process.terminate()
+            for process in children:
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
