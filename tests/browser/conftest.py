@@ -95,4 +95,4 @@ def site(make_user, make_blog, make_post):
         blog, title="A long report", source="\n\n".join(f"## Part {n}\n\n{paragraph}" for n in range(1, 31))
     )
     page = make_post(blog, title="About us", kind=Post.Kind.PAGE, source="We organise the port.")
-    return {"author": author, "blog": blog, "category": category, "post": post, "long_post": long_post, "page": page}
+    return dict(author=author, blog=blog, category=category, post=post, long_post=long_post, page=page)

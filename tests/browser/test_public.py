@@ -64,9 +64,12 @@ def test_post_page_html_and_css_weigh_under_60_kb(page, live_server, site):
     assert sum(sizes.values()) < 60 * 1024, sizes
 
 
-def test_outside_request_check_sees_an_image_from_another_host(page, live_server, site, make_post, outside_requests):
+def test_outside_request_check_sees_an_image_from_another_host(
+    page, live_server, site, make_post, outside_requests
+):
     # The check above is only worth something if it notices a request elsewhere.
-    hotlinked = make_post(site["blog"], title="Hotlinked", source="![a dog](http://images.example.invalid/dog.png)")
+    source = "![a dog](http://images.example.invalid/dog.png)"
+    hotlinked = make_post(site["blog"], title="Hotlinked", source=source)
     page.goto(live_server.url + hotlinked.get_absolute_url())
     page.wait_for_load_state("networkidle")
     assert outside_requests == ["http://images.example.invalid/dog.png"]

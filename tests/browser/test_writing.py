@@ -7,7 +7,9 @@ pytestmark = pytest.mark.browser
 PASSWORD = "a long browser passphrase 7"
 
 
-def test_post_written_and_published_in_dashboard_is_readable_anonymously(new_context, live_server, make_user, make_blog):
+def test_post_written_and_published_in_dashboard_is_readable_anonymously(
+    new_context, live_server, make_user, make_blog
+):
     writer = make_user("vera", password=PASSWORD)
     blog = make_blog("harbour", title="Harbour News", owner=writer)
 

@@ -31,9 +31,9 @@ def test_concurrent_writers_on_default_sqlite_settings_all_succeed(make_instance
     instance.python(SETUP)
     writers, count = 4, 15
     start_at = time.time() + 4  # after every writer has started Django
+    code = WRITER.format(start_at=start_at, count=count)
     processes = [
-        instance.start("shell", "--no-imports", "-c", WRITER.format(start_at=start_at, count=count), log_name=f"w{i}.log")
-        for i in range(writers)
+        instance.start("shell", "--no-imports", "-c", code, log_name=f"writer{i}.log") for i in range(writers)
     ]
     for process in processes:
         process.wait(timeout=120)

@@ -11,7 +11,7 @@ class Command(BaseCommand):
         parser.add_argument("--workers", "-w", type=int, default=2, help="Worker threads (default 2).")
         parser.add_argument(
             "--no-periodic", action="store_true",
-            help="Run queued tasks only, no periodic sweeps (when another worker on the same Redis runs them).",
+            help="Run queued tasks only, no periodic sweeps (another worker on the same Redis runs them).",
         )
 
     def handle(self, *args, workers, no_periodic, **options):
