@@ -129,6 +129,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian")), ("kk", _("Kazakh"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Date formats for languages Django has none for (Kazakh).
+FORMAT_MODULE_PATH = ["samizdat.config.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
