@@ -51,6 +51,11 @@ def can_edit_post(membership, post):
     return post.status == Post.Status.DRAFT or membership.can(Cap.PUBLISH_POSTS)
 
 
+def can_delete_post(membership, post):
+    """Delete a post or page: whoever may edit it, as on WordPress."""
+    return can_edit_post(membership, post)
+
+
 def can_publish_post(membership, post):
     """Publish, schedule or unpublish a post or page."""
     if post.is_page:

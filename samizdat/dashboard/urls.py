@@ -9,6 +9,7 @@ blog_patterns = [
     path("<slug:blog_slug>/posts/", views.post_list, name="post_list"),
     path("<slug:blog_slug>/posts/new/", views.post_create, name="post_create"),
     path("<slug:blog_slug>/posts/<int:pk>/", views.post_edit, name="post_edit"),
+    path("<slug:blog_slug>/posts/<int:pk>/delete/", views.post_delete, name="post_delete"),
     path("<slug:blog_slug>/posts/<int:pk>/revisions/", views.post_revisions, name="post_revisions"),
     path(
         "<slug:blog_slug>/posts/<int:pk>/revisions/<int:revision_pk>/restore/",
@@ -18,6 +19,7 @@ blog_patterns = [
     path("<slug:blog_slug>/pages/", views.page_list, name="page_list"),
     path("<slug:blog_slug>/pages/new/", views.page_create, name="page_create"),
     path("<slug:blog_slug>/pages/<int:pk>/", views.page_edit, name="page_edit"),
+    path("<slug:blog_slug>/pages/<int:pk>/delete/", views.page_delete, name="page_delete"),
     path("<slug:blog_slug>/pages/<int:pk>/revisions/", views.page_revisions, name="page_revisions"),
     path(
         "<slug:blog_slug>/pages/<int:pk>/revisions/<int:revision_pk>/restore/",

@@ -257,6 +257,27 @@ def page_edit(request, blog, membership, pk):
     return _editor(request, blog, membership, Post.Kind.PAGE, _editable(blog, membership, Post.Kind.PAGE, pk))
 
 
+def _delete(request, blog, membership, kind, pk):
+    post = get_object_or_404(Post.objects.select_related("blog"), blog=blog, kind=kind, pk=pk)
+    if not can.can_delete_post(membership, post):
+        raise PermissionDenied
+    if request.method == "POST":
+        post_services.delete_post(post)
+        messages.success(request, _("Deleted “%(title)s”.") % {"title": post.title})
+        return redirect(f"dashboard:{kind}_list", blog.slug)
+    return _render(request, "dashboard/delete_post.html", blog, membership, f"{kind}s", post=post, kind=kind)
+
+
+@blog_view(can.can_write_posts)
+def post_delete(request, blog, membership, pk):
+    return _delete(request, blog, membership, Post.Kind.POST, pk)
+
+
+@blog_view(can.can_edit_pages)
+def page_delete(request, blog, membership, pk):
+    return _delete(request, blog, membership, Post.Kind.PAGE, pk)
+
+
 def _revisions(request, blog, membership, kind, pk):
     post = _editable(blog, membership, kind, pk)
     return _render(

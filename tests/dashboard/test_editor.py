@@ -293,3 +293,28 @@ def test_scheduled_post_is_hidden_from_readers_until_due(world, login, client):
     client.logout()
     assert client.get(post.get_absolute_url()).status_code == 404
     assert post.published_at > timezone.now()
+
+
+def test_delete_asks_for_confirmation_first(world, login):
+    url = reverse("dashboard:post_delete", args=[world.blog.slug, world.post.pk])
+    html = login(world.author).get(url).content.decode()
+    assert "Delete for good" in html and Post.objects.filter(pk=world.post.pk).exists()
+
+
+def test_author_deletes_own_post(world, login):
+    url = reverse("dashboard:post_delete", args=[world.blog.slug, world.post.pk])
+    response = login(world.author).post(url)
+    assert response.status_code == 302 and not Post.objects.filter(pk=world.post.pk).exists()
+
+
+def test_author_cannot_delete_another_authors_post(world, login, make_post):
+    theirs = make_post(world.blog, author=world.editor)
+    url = reverse("dashboard:post_delete", args=[world.blog.slug, theirs.pk])
+    assert login(world.author).post(url).status_code == 403
+    assert Post.objects.filter(pk=theirs.pk).exists()
+
+
+def test_contributor_cannot_delete_own_published_post(world, login, make_post):
+    post = make_post(world.blog, author=world.contributor)
+    url = reverse("dashboard:post_delete", args=[world.blog.slug, post.pk])
+    assert login(world.contributor).post(url).status_code == 403

@@ -34,11 +34,13 @@ MATRIX = {
     "post_create": ("get", blog, None, MEMBERS),
     # The post is the author's own, published: contributors may not edit others' or published posts.
     "post_edit": ("get", lambda w: blog(w, pk=w.post.pk), None, AUTHORS),
+    "post_delete": ("post", lambda w: blog(w, pk=w.post.pk), {}, AUTHORS),
     "post_revisions": ("get", lambda w: blog(w, pk=w.post.pk), None, AUTHORS),
     "post_revision_restore": ("post", lambda w: revision(w, w.post), {}, AUTHORS),
     "page_list": ("get", blog, None, EDITORS),
     "page_create": ("get", blog, None, EDITORS),
     "page_edit": ("get", lambda w: blog(w, pk=w.page.pk), None, EDITORS),
+    "page_delete": ("post", lambda w: blog(w, pk=w.page.pk), {}, EDITORS),
     "page_revisions": ("get", lambda w: blog(w, pk=w.page.pk), None, EDITORS),
     "page_revision_restore": ("post", lambda w: revision(w, w.page), {}, EDITORS),
     "tag_list": ("get", blog, None, EDITORS),
