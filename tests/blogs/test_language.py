@@ -1,8 +1,12 @@
 """A blog speaks its own language to every reader; pages outside blogs follow the browser."""
 
+import ast
 import datetime
+import gettext
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 MARCH_5 = datetime.datetime(2026, 3, 5, 9, 0, tzinfo=datetime.timezone.utc)
 
@@ -94,3 +98,53 @@ def test_front_page_falls_back_to_english_for_other_languages(client, db):
 def test_sign_in_page_follows_accept_language(client, db, language):
     html = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
     assert {"ru": "Войти", "kk": "Кіру"}[language] in html
+
+
+def _catalogue(language):
+    """The entries of a .po file as {(context, msgid): [msgstr, ...]}, and the fuzzy ones."""
+    path = Path(settings.LOCALE_PATHS[0]) / language / "LC_MESSAGES" / "django.po"
+    entries, fuzzy, entry, field = {}, [], {}, None
+
+    def finish():
+        if entry.get("msgid"):
+            key = (entry.get("msgctxt"), entry["msgid"])
+            entries[key] = [entry[k] for k in sorted(entry) if k.startswith("msgstr")]
+            if entry.get("fuzzy"):
+                fuzzy.append(key)
+
+    for line in path.read_text(encoding="utf-8").splitlines() + [""]:
+        if not line.strip():
+            finish()
+            entry, field = {}, None
+        elif line.startswith("#,") and "fuzzy" in line:
+            entry["fuzzy"] = True
+        elif line.startswith("#"):
+            continue
+        elif line.startswith('"'):
+            entry[field] += ast.literal_eval(line)
+        else:
+            field, _, value = line.partition(" ")
+            entry[field] = ast.literal_eval(value)
+    return entries, fuzzy
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_catalogue_is_fully_translated(language):
+    entries, fuzzy = _catalogue(language)
+    assert len(entries) > 100 and fuzzy == []
+    assert [key for key, strings in entries.items() if not all(strings)] == []
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_compiled_catalogue_matches_po_file(language):
+    """The committed .mo is compiled from the current .po (run `make messages` after editing)."""
+    entries, _ = _catalogue(language)
+    path = Path(settings.LOCALE_PATHS[0]) / language / "LC_MESSAGES" / "django.mo"
+    with path.open("rb") as f:
+        compiled = gettext.GNUTranslations(f)
+    for (context, msgid), strings in entries.items():
+        key = msgid if context is None else f"{context}\x04{msgid}"
+        if len(strings) == 1:
+            assert compiled._catalog.get(key) == strings[0], msgid
+        else:
+            assert [compiled._catalog.get((key, n)) for n in range(len(strings))] == strings, msgid
