@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.admin",
+    "django.contrib.sitemaps",
     "huey.contrib.djhuey",
     "samizdat.core",
     "samizdat.accounts",

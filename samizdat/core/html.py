@@ -4,6 +4,8 @@ Every fragment of HTML that comes from a user or another server passes through
 `sanitize_html` before it is stored or shown.
 """
 
+from urllib.parse import urljoin
+
 import nh3
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
@@ -34,8 +36,12 @@ URL_SCHEMES = {"http", "https", "mailto"}
 COMMENT_TAGS = {"a", "b", "blockquote", "br", "code", "em", "i", "p", "pre", "strong", "del"}
 
 
-def sanitize_html(html, *, tags=ALLOWED_TAGS, attributes=None, link_rel="noopener"):
-    """Return `html` with every element, attribute and URL not on the allow-list removed."""
+def sanitize_html(html, *, tags=ALLOWED_TAGS, attributes=None, link_rel="noopener", base_url=None):
+    """Return `html` with every element, attribute and URL not on the allow-list removed.
+
+    With `base_url`, relative links and image addresses are also made absolute against it
+    (for feeds, whose readers show the HTML away from our pages).
+    """
     if attributes is None:
         attributes = {tag: attrs for tag, attrs in ALLOWED_ATTRIBUTES.items() if tag in tags}
     return nh3.clean(
@@ -45,7 +51,15 @@ def sanitize_html(html, *, tags=ALLOWED_TAGS, attributes=None, link_rel="noopene
         url_schemes=URL_SCHEMES,
         link_rel=link_rel,
         strip_comments=True,
+        attribute_filter=_absolute_urls(base_url) if base_url else None,
     )
+
+
+def _absolute_urls(base_url):
+    def resolve(tag, attribute, value):
+        return urljoin(base_url, value) if attribute in ("href", "src") else value
+
+    return resolve
 
 
 def _markdown():

@@ -1,46 +1,114 @@
-"""RSS 2.0, Atom and JSON Feed 1.1 for each blog and for the whole instance."""
+"""RSS 2.0, Atom and JSON Feed 1.1 of a blog, a tag, a category or the whole instance; robots.txt.
+
+Every feed is made from a `Channel`: what it is called, where its page is and which posts it
+holds. Each URL builds its channel, then renders it in the format asked for. Links and the
+HTML of posts carry absolute URLs, since feed readers show them away from our pages; authors
+appear by name only, never with an email address.
+"""
+
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.http import JsonResponse
-from django.utils.feedgenerator import Atom1Feed
+from django.db.models import QuerySet
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Enclosure
+from django.utils.html import escape
+from django.utils.translation import gettext as _
 
+from samizdat.core.html import sanitize_html
 from samizdat.core.links import absolute_url
-from samizdat.posts.selectors import get_blog, live_posts
+from samizdat.posts.models import Category, Tag
+from samizdat.posts.selectors import get_blog, live_posts, live_posts_in_category
 
 FEED_LENGTH = 20
 
 
-class BlogFeed(Feed):
-    """RSS 2.0 feed of a blog's latest posts."""
+@dataclass
+class Channel:
+    """What one feed shows: its title, the page it stands for, and its posts (newest first)."""
 
-    def get_object(self, request, blog_slug):
-        self.request = request
-        return get_blog(request, blog_slug)
+    title: str
+    link: str
+    description: str
+    language: str
+    posts: QuerySet
 
-    def title(self, blog):
-        return blog.title
+    def items(self):
+        return self.posts[:FEED_LENGTH]
 
-    def link(self, blog):
-        return blog.get_absolute_url()
 
-    def description(self, blog):
-        return blog.tagline or blog.title
+def blog_channel(request, blog_slug):
+    blog = get_blog(request, blog_slug)
+    return Channel(blog.title, blog.get_absolute_url(), blog.tagline or blog.title, blog.language, live_posts(blog))
 
-    def items(self, blog):
-        return live_posts(blog)[:FEED_LENGTH]
+
+def tag_channel(request, blog_slug, slug):
+    blog = get_blog(request, blog_slug)
+    tag = get_object_or_404(Tag, blog=blog, slug=slug)
+    title = f"{_('Tag: %s') % tag.name} · {blog.title}"
+    return Channel(title, tag.get_absolute_url(), title, blog.language, live_posts(blog).filter(tags=tag))
+
+
+def category_channel(request, blog_slug, slug):
+    blog = get_blog(request, blog_slug)
+    category = get_object_or_404(Category, blog=blog, slug=slug)
+    title = f"{_('Category: %s') % category.name} · {blog.title}"
+    return Channel(
+        title, category.get_absolute_url(), category.description or title, blog.language,
+        live_posts_in_category(blog, category),
+    )
+
+
+def site_channel(request):
+    return Channel(
+        settings.SITE_NAME, reverse("posts:front"), settings.SITE_NAME, settings.LANGUAGE_CODE, live_posts()
+    )
+
+
+def _content_html(post, request):
+    """The post's HTML with its links and images made absolute."""
+    return sanitize_html(post.html, base_url=absolute_url(post.get_absolute_url(), request))
+
+
+class RssFeed(Feed):
+    """One channel as RSS 2.0; made afresh for each request, so it may keep the request."""
+
+    def __init__(self, channel, request):
+        super().__init__()
+        self.channel, self.request = channel, request
+        self.language = channel.language  # Django reads this one as a plain attribute
+
+    def get_object(self, request, *args, **kwargs):
+        return self.channel
+
+    def title(self, channel):
+        return channel.title
+
+    def link(self, channel):
+        return channel.link
+
+    def description(self, channel):
+        return channel.description
+
+    def items(self, channel):
+        return channel.items()
 
     def item_title(self, post):
         return post.title
 
     def item_description(self, post):
-        return post.html
+        return _content_html(post, self.request)
 
     def item_link(self, post):
         return post.get_absolute_url()
 
     def item_author_name(self, post):
         return post.author.name
+
+    # No item_author_email, on purpose: feeds never publish writers' addresses.
 
     def item_pubdate(self, post):
         return post.published_at
@@ -51,56 +119,102 @@ class BlogFeed(Feed):
     def item_categories(self, post):
         return [t.name for t in post.tags.all()] + [c.name for c in post.categories.all()]
 
+    def item_enclosures(self, post):
+        image = post.featured_image
+        if image is None:
+            return []
+        return [Enclosure(absolute_url(image.file.url, self.request), str(image.size), image.content_type)]
 
-class BlogAtomFeed(BlogFeed):
-    feed_type = Atom1Feed
-    subtitle = BlogFeed.description
+
+class Atom1FeedWithContent(Atom1Feed):
+    """Django's Atom writer puts an item's description in <summary>; this adds the whole
+    post as <content type="html"> (RFC 4287 section 4.1.3), which readers show in full."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("content_html"):
+            handler.addQuickElement("content", item["content_html"], {"type": "html"})
 
 
-def blog_json_feed(request, blog_slug):
-    """JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/) of a blog."""
-    blog = get_blog(request, blog_slug)
-    items = [
-        {
-            "id": absolute_url(post.get_absolute_url(), request),
-            "url": absolute_url(post.get_absolute_url(), request),
+class AtomFeed(RssFeed):
+    """One channel as Atom 1.0 (RFC 4287): a plain-text summary and the full content of each post."""
+
+    feed_type = Atom1FeedWithContent
+
+    def subtitle(self, channel):
+        return channel.description
+
+    def item_description(self, post):
+        # Django marks <summary> as type="html", so the plain-text summary is escaped into HTML.
+        return escape(post.summary)
+
+    def item_extra_kwargs(self, post):
+        return {"content_html": _content_html(post, self.request)}
+
+
+def json_feed(request, channel):
+    """One channel as JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/)."""
+    items = []
+    for post in channel.items():
+        url = absolute_url(post.get_absolute_url(), request)
+        item = {
+            "id": url,
+            "url": url,
             "title": post.title,
-            "content_html": post.html,
+            "content_html": _content_html(post, request),
             "summary": post.summary,
             "date_published": post.published_at.isoformat(),
             "date_modified": post.updated_at.isoformat(),
             "authors": [{"name": post.author.name}],
-            "tags": [t.name for t in post.tags.all()],
+            "tags": [t.name for t in post.tags.all()] + [c.name for c in post.categories.all()],
+            "language": post.blog.language,
         }
-        for post in live_posts(blog)[:FEED_LENGTH]
-    ]
+        if post.featured_image is not None:
+            item["image"] = absolute_url(post.featured_image.file.url, request)
+        items.append(item)
     feed = {
         "version": "https://jsonfeed.org/version/1.1",
-        "title": blog.title,
-        "home_page_url": absolute_url(blog.get_absolute_url(), request),
-        "feed_url": request.build_absolute_uri(),
-        "description": blog.tagline,
-        "language": blog.language,
+        "title": channel.title,
+        "home_page_url": absolute_url(channel.link, request),
+        "feed_url": absolute_url(request.path, request),
+        "description": channel.description,
+        "language": channel.language,
         "items": items,
     }
     return JsonResponse(feed, content_type="application/feed+json", json_dumps_params={"ensure_ascii": False})
 
 
-class SiteFeed(BlogFeed):
-    """RSS 2.0 feed of the latest posts of every blog on the instance."""
+def _formats(make_channel):
+    """The RSS, Atom and JSON views of one kind of channel."""
 
-    def get_object(self, request):
-        self.request = request
-        return None
+    def rss(request, **kwargs):
+        return RssFeed(make_channel(request, **kwargs), request)(request)
 
-    def title(self):
-        return settings.SITE_NAME
+    def atom(request, **kwargs):
+        return AtomFeed(make_channel(request, **kwargs), request)(request)
 
-    def link(self):
-        return "/"
+    def json(request, **kwargs):
+        return json_feed(request, make_channel(request, **kwargs))
 
-    def description(self):
-        return self.title()
+    return rss, atom, json
 
-    def items(self):
-        return live_posts()[:FEED_LENGTH]
+
+site_rss, site_atom, site_json = _formats(site_channel)
+blog_rss, blog_atom, blog_json = _formats(blog_channel)
+tag_rss, tag_atom, tag_json = _formats(tag_channel)
+category_rss, category_atom, category_json = _formats(category_channel)
+
+
+def robots_txt(request):
+    """Crawlers may read everything public; the writers' screens and sign-in are off limits."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /dashboard/",
+        "Disallow: /accounts/",
+        "Disallow: /admin/",
+        "Allow: /",
+        "",
+        f"Sitemap: {absolute_url(reverse('feeds:sitemap'), request)}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

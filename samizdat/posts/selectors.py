@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 
 from samizdat.blogs.models import Blog
 
-from .models import Post
+from .models import Category, Post
 
 
 def get_blog(request, blog_slug):
@@ -20,6 +20,17 @@ def live_posts(blog=None):
     """Published posts, newest first, ready for listing without further queries."""
     qs = Post.objects.posts().live().for_listing()
     return qs.filter(blog=blog) if blog is not None else qs
+
+
+def live_posts_in_category(blog, category):
+    """Live posts of the category and of its sub-categories, at any depth, as on WordPress."""
+    ids, frontier = {category.pk}, [category.pk]
+    while frontier:
+        frontier = list(
+            Category.objects.filter(parent_id__in=frontier).exclude(pk__in=ids).values_list("pk", flat=True)
+        )
+        ids.update(frontier)
+    return live_posts(blog).filter(categories__in=ids).distinct()
 
 
 def blogs_with_counts():

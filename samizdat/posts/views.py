@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from samizdat.blogs.roles import Cap
@@ -13,7 +14,7 @@ from samizdat.blogs.services import membership_for
 
 from . import search as search_index
 from .models import Category, Post, Tag
-from .selectors import blogs_with_counts, get_blog, live_posts, menu_pages
+from .selectors import blogs_with_counts, get_blog, live_posts, live_posts_in_category, menu_pages
 
 
 def _page(request, queryset, per_page):
@@ -39,33 +40,41 @@ def blog_home(request, blog_slug):
     return render(request, "posts/blog_home.html", _blog_context(blog, page_obj=page_obj))
 
 
-def _listing(request, blog, queryset, heading, feed_url=None):
+def _listing_feeds(kind, blog_slug, slug):
+    """The RSS, Atom and JSON feeds of a tag or category listing, for autodiscovery links."""
+    args = (blog_slug, slug)
+    return {
+        "rss": reverse(f"feeds:{kind}_rss", args=args),
+        "atom": reverse(f"feeds:{kind}_atom", args=args),
+        "json": reverse(f"feeds:{kind}_json", args=args),
+    }
+
+
+def _listing(request, blog, queryset, heading, feeds=None):
     page_obj = _page(request, queryset, blog.posts_per_page)
     return render(
         request,
         "posts/listing.html",
-        _blog_context(blog, page_obj=page_obj, heading=heading, listing_feed_url=feed_url),
+        _blog_context(
+            blog, page_obj=page_obj, heading=heading,
+            listing_feed_url=feeds["rss"] if feeds else None, listing_feeds=feeds,
+        ),
     )
 
 
 def tag(request, blog_slug, slug):
     blog = get_blog(request, blog_slug)
     tag = get_object_or_404(Tag, blog=blog, slug=slug)
-    return _listing(request, blog, live_posts(blog).filter(tags=tag), _("Tag: %s") % tag.name, tag)
+    feeds = _listing_feeds("tag", blog.slug, tag.slug)
+    return _listing(request, blog, live_posts(blog).filter(tags=tag), _("Tag: %s") % tag.name, feeds)
 
 
 def category(request, blog_slug, slug):
     blog = get_blog(request, blog_slug)
     category = get_object_or_404(Category, blog=blog, slug=slug)
-    # A category's listing includes its sub-categories' posts, as on WordPress.
-    ids, frontier = {category.pk}, [category.pk]
-    while frontier:
-        frontier = list(
-            Category.objects.filter(parent_id__in=frontier).exclude(pk__in=ids).values_list("pk", flat=True)
-        )
-        ids.update(frontier)
-    posts = live_posts(blog).filter(categories__in=ids).distinct()
-    return _listing(request, blog, posts, _("Category: %s") % category.name, category)
+    posts = live_posts_in_category(blog, category)
+    feeds = _listing_feeds("category", blog.slug, category.slug)
+    return _listing(request, blog, posts, _("Category: %s") % category.name, feeds)
 
 
 def author(request, blog_slug, username):
