@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.files.storage import default_storage
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
@@ -13,6 +14,8 @@ validate_slug = RegexValidator(
     r"^(?!\d+$)[-\w]+$",
     _("Use letters, digits and hyphens, and not only digits."),
 )
+# A page lives at /@<blog>/<slug>/, so it cannot take the name of the blog's own pages.
+RESERVED_PAGE_SLUGS = frozenset({"search", "feed", "tag", "category", "author"})
 
 
 class Tag(models.Model):
@@ -178,6 +181,12 @@ class Post(models.Model):
     @property
     def is_page(self):
         return self.kind == self.Kind.PAGE
+
+    def clean(self):
+        if self.is_page and self.slug in RESERVED_PAGE_SLUGS:
+            raise ValidationError(
+                {"slug": _("“%(slug)s” is taken by the blog’s own pages.") % {"slug": self.slug}}
+            )
 
     @property
     def is_live(self):

@@ -11,7 +11,7 @@ from samizdat.core.html import render_markdown
 # services and tasks import each other: tasks run services, and services queue tasks once
 # their transaction commits. Neither uses the other while being imported.
 from . import search, tasks
-from .models import Category, Post, Revision, Tag
+from .models import RESERVED_PAGE_SLUGS, Category, Post, Revision, Tag
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ def unique_slug(blog, text, *, exclude_pk=None, max_length=200):
         base = f"p-{base}"
     taken = set(
         Post.objects.filter(blog=blog, slug__startswith=base).exclude(pk=exclude_pk).values_list("slug", flat=True)
-    )
+    ) | RESERVED_PAGE_SLUGS
     slug, n = base, 2
     while slug in taken:
         slug = f"{base[: max_length - 6]}-{n}"

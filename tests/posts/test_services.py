@@ -1,5 +1,7 @@
 import datetime
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from samizdat.posts.models import Post
@@ -53,3 +55,15 @@ def test_due_scheduled_posts_get_published(make_post):
 def test_rendered_html_is_sanitized_on_save(make_post):
     post = make_post(source="ok <script>alert(1)</script>")
     assert "<script" not in post.html
+
+
+def test_page_cannot_take_a_slug_the_blog_uses(make_blog):
+    blog = make_blog()
+    page = Post(blog=blog, author=blog.memberships.first().user, kind=Post.Kind.PAGE, title="Find", slug="search")
+    with pytest.raises(ValidationError) as error:
+        save_post(page, editor=page.author)
+    assert "slug" in error.value.message_dict
+
+
+def test_page_titled_like_a_blog_url_gets_another_slug(make_post):
+    assert make_post(kind=Post.Kind.PAGE, title="Search").slug == "search-2"
