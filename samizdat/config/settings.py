@@ -140,6 +140,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
+# Serve uploads from Django; turn off when a front server serves MEDIA_ROOT at MEDIA_URL.
+SAMIZDAT_SERVE_MEDIA = env_bool("SAMIZDAT_SERVE_MEDIA", True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

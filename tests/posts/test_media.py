@@ -56,3 +56,18 @@ def test_upload_pretending_to_be_an_image_is_refused(make_blog):
 def test_unknown_file_type_is_refused(make_blog):
     with pytest.raises(ValidationError, match="not accepted"):
         store_upload(make_blog(), None, SimpleUploadedFile("run.exe", b"MZ", "application/octet-stream"))
+
+
+def test_uploaded_file_is_served_at_its_url(client, make_blog):
+    media = store_upload(make_blog(), None, SimpleUploadedFile("p.jpg", jpeg_with_gps(600, 300), "image/jpeg"))
+    response = client.get(media.file.url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+    assert b"".join(response.streaming_content)[:2] == b"\xff\xd8"
+
+
+def test_media_url_cannot_escape_the_media_folder(client, db, settings):
+    (settings.MEDIA_ROOT.parent / "secret_key").write_text("do not serve")
+    for path in ("/media/../secret_key", "/media/%2e%2e/secret_key", "/media/..%2fsecret_key"):
+        response = client.get(path)
+        assert response.status_code in (400, 404), path
