@@ -194,10 +194,14 @@ def _live_params(blog):
 
 
 # Both backends join the post, so whatever the index holds, only live posts of this blog count.
+# On SQLite, CROSS JOIN keeps the full-text match as the outer loop: with a plain JOIN the
+# planner may walk every post of the blog and run the match once per post.
 _LIVE_JOIN = """
-    JOIN posts_post p ON p.id = {id} AND p.blog_id = s.blog_id
+    {join} posts_post p ON p.id = {id} AND p.blog_id = s.blog_id
     WHERE s.blog_id = %(blog)s AND p.status = %(published)s AND p.published_at <= %(now)s
 """
+_PG_LIVE_JOIN = _LIVE_JOIN.format(join="JOIN", id="s.post_id")
+_SQLITE_LIVE_JOIN = _LIVE_JOIN.format(join="CROSS JOIN", id="s.rowid")
 
 
 def _fts5_match(words):
@@ -211,14 +215,14 @@ def _count_sql(blog, words):
         params.update(config=pg_config(blog), q=" ".join(words))
         return (
             "SELECT count(*) FROM posts_search s"
-            + _LIVE_JOIN.format(id="s.post_id")
+            + _PG_LIVE_JOIN
             + " AND s.document @@ plainto_tsquery(%(config)s::regconfig, %(q)s)",
             params,
         )
     params["match"] = _fts5_match(words)
     return (
         "SELECT count(*) FROM posts_search s"
-        + _LIVE_JOIN.format(id="s.rowid")
+        + _SQLITE_LIVE_JOIN
         + " AND s.posts_search MATCH %(match)s",
         params,
     )
@@ -245,7 +249,7 @@ def _hits_sql(blog, words, *, limit, offset):
                 FROM posts_search s
                 CROSS JOIN plainto_tsquery(%(config)s::regconfig, %(q)s) AS q(query)
             """
-            + _LIVE_JOIN.format(id="s.post_id")
+            + _PG_LIVE_JOIN
             + """ AND s.document @@ q.query
                 ORDER BY rank DESC, p.published_at DESC, p.id DESC
                 LIMIT %(limit)s OFFSET %(offset)s
@@ -255,15 +259,23 @@ def _hits_sql(blog, words, *, limit, offset):
             {**params, "weights": PG_WEIGHTS},
         )
     params.update(match=_fts5_match(words), words=SNIPPET_WORDS)
+    # Rank and cut the page first, then make snippets for the page's rows only: in one query,
+    # SQLite would build a snippet for every match before sorting.
     return (
         f"""
-        SELECT s.rowid, snippet(posts_search, 2, '{MARK_START}', '{MARK_END}', '…', %(words)s)
-        FROM posts_search s
+        WITH page AS (
+            SELECT s.rowid AS id, bm25(posts_search, {SQLITE_WEIGHTS}) AS rank, p.published_at AS published_at
+            FROM posts_search s
         """
-        + _LIVE_JOIN.format(id="s.rowid")
+        + _SQLITE_LIVE_JOIN
         + f""" AND s.posts_search MATCH %(match)s
-        ORDER BY bm25(posts_search, {SQLITE_WEIGHTS}), p.published_at DESC, p.id DESC
-        LIMIT %(limit)s OFFSET %(offset)s
+            ORDER BY rank, p.published_at DESC, p.id DESC
+            LIMIT %(limit)s OFFSET %(offset)s
+        )
+        SELECT page.id, snippet(posts_search, 2, '{MARK_START}', '{MARK_END}', '…', %(words)s)
+        FROM page CROSS JOIN posts_search s ON s.rowid = page.id
+        WHERE s.posts_search MATCH %(match)s
+        ORDER BY page.rank, page.published_at DESC, page.id DESC
         """,
         params,
     )
