@@ -123,6 +123,19 @@ def reindex_blog(blog):
     return count
 
 
+def rebuild_index():
+    """Empty the index and index every published post again (after an import, a restore or a
+    blog's deletion, which leaves rows behind); returns how many are indexed."""
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM posts_search")
+    posts = Post.objects.filter(status=Post.Status.PUBLISHED).select_related("blog")
+    count = 0
+    for post in posts.iterator(chunk_size=500):
+        index_post(post)
+        count += 1
+    return count
+
+
 def search_posts(blog, query):
     """Live posts and pages of `blog` matching `query`, best first, each with a `.snippet` of safe HTML.
 

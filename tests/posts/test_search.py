@@ -1,6 +1,8 @@
 import datetime
+import io
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -208,3 +210,14 @@ def test_search_page_of_hits_takes_three_queries(make_blog, make_post, django_as
         hits = results[0:3]
         assert len(results) == 5
         assert [h.author.name for h in hits] and [h.blog.slug for h in hits]
+
+
+def test_rebuild_search_index_command_forgets_deleted_blogs_and_finds_the_rest(make_blog, make_post):
+    blog, gone = make_blog(), make_blog()
+    make_post(blog, title="Kept", source="A strike.")
+    make_post(gone, title="Gone", source="A strike.")
+    gone.delete()
+    out = io.StringIO()
+    call_command("rebuild_search_index", stdout=out)
+    assert "Indexed 1 " in out.getvalue()
+    assert titles(blog, "strike") == ["Kept"]
