@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from samizdat.posts.models import Category, Post
+from samizdat.posts.models import Category, Media, Post
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ORIGIN = "http://testserver"
@@ -236,3 +236,17 @@ def test_feed_queries_do_not_grow_with_posts(client, make_blog, make_post, suffi
     for _ in range(5):
         make_post(blog, tags=["a", "b"])
     assert queries() == one
+
+
+def test_featured_image_travels_as_absolute_enclosure_and_json_image(client, make_blog, make_post):
+    blog = make_blog()
+    image = Media.objects.create(
+        blog=blog, file="uploads/2026/11/crane.jpg", original_name="crane.jpg", content_type="image/jpeg", size=1234
+    )
+    make_post(blog, featured_image=image)
+    _, [item] = rss_items(client, f"/@{blog.slug}/feed/")
+    enclosure = item.find("enclosure")
+    assert enclosure.get("url") == f"{ORIGIN}/media/uploads/2026/11/crane.jpg"
+    assert enclosure.get("length") == "1234" and enclosure.get("type") == "image/jpeg"
+    [json_item] = json_feed(client, f"/@{blog.slug}/feed.json")["items"]
+    assert json_item["image"] == f"{ORIGIN}/media/uploads/2026/11/crane.jpg"
