@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "samizdat.accounts",
     "samizdat.blogs",
     "samizdat.posts",
+    "samizdat.comments",
     "samizdat.feeds",
     "samizdat.dashboard",
     "samizdat.demo",
@@ -191,6 +192,13 @@ else:
 EMAIL_HOST = os.environ.get("SAMIZDAT_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("SAMIZDAT_EMAIL_PORT", 25))
 DEFAULT_FROM_EMAIL = os.environ.get("SAMIZDAT_FROM_EMAIL", "samizdat@localhost")
+
+# Comments: rate limits per IP address and per commenter, the least time a person takes to fill in
+# the form (seconds; faster ones are held), and how many days commenters' IP addresses are kept.
+SAMIZDAT_COMMENT_RATE_PER_MINUTE = int(os.environ.get("SAMIZDAT_COMMENT_RATE_PER_MINUTE", 5))
+SAMIZDAT_COMMENT_RATE_PER_HOUR = int(os.environ.get("SAMIZDAT_COMMENT_RATE_PER_HOUR", 30))
+SAMIZDAT_COMMENT_MIN_SECONDS = float(os.environ.get("SAMIZDAT_COMMENT_MIN_SECONDS", 3))
+SAMIZDAT_COMMENT_IP_DAYS = int(os.environ.get("SAMIZDAT_COMMENT_IP_DAYS", 3))
 
 LOGGING = {
     "version": 1,

@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("samizdat.accounts.urls")),
     path("dashboard/", include("samizdat.dashboard.urls")),
     path("", include("samizdat.feeds.urls")),
+    path("", include("samizdat.comments.urls")),
     path("", include("samizdat.posts.urls")),
 ]
 

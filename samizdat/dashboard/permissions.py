@@ -35,6 +35,11 @@ def can_manage_blog(membership):
     return membership.can(Cap.MANAGE_BLOG)
 
 
+def can_moderate_comments(membership):
+    """Use the comment queue: approve, spam, trash, edit and reply."""
+    return membership.can(Cap.MODERATE_COMMENTS)
+
+
 def _own(membership, obj_user_id):
     return obj_user_id is not None and obj_user_id == membership.user_id
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import comment_views, views
 
 app_name = "dashboard"
 
@@ -40,6 +40,16 @@ blog_patterns = [
     path("<slug:blog_slug>/members/<int:pk>/role/", views.member_role, name="member_role"),
     path("<slug:blog_slug>/members/<int:pk>/remove/", views.member_remove, name="member_remove"),
     path("<slug:blog_slug>/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
+    path("<slug:blog_slug>/comments/", comment_views.comment_list, name="comment_list"),
+    path("<slug:blog_slug>/comments/bulk/", comment_views.comment_bulk, name="comment_bulk"),
+    path("<slug:blog_slug>/comments/settings/", comment_views.comment_settings, name="comment_settings"),
+    path("<slug:blog_slug>/comments/<int:pk>/", comment_views.comment_edit, name="comment_edit"),
+    path("<slug:blog_slug>/comments/<int:pk>/moderate/", comment_views.comment_moderate, name="comment_moderate"),
+    path("<slug:blog_slug>/comments/<int:pk>/reply/", comment_views.comment_reply, name="comment_reply"),
+    path(
+        "<slug:blog_slug>/comments/posts/<int:pk>/switch/", comment_views.comment_post_switch,
+        name="comment_post_switch",
+    ),
 ]
 
 urlpatterns = [

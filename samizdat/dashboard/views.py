@@ -34,6 +34,7 @@ SECTIONS = [
     ("tags", gettext_lazy("Tags"), "dashboard:tag_list", can.can_manage_terms),
     ("categories", gettext_lazy("Categories"), "dashboard:category_list", can.can_manage_terms),
     ("media", gettext_lazy("Media"), "dashboard:media_list", can.can_upload),
+    ("comments", gettext_lazy("Comments"), "dashboard:comment_list", can.can_moderate_comments),
     ("members", gettext_lazy("Members"), "dashboard:members", can.can_manage_blog),
     ("settings", gettext_lazy("Settings"), "dashboard:settings", can.can_manage_blog),
 ]

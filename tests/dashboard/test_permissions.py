@@ -25,6 +25,17 @@ def revision(w, obj):
     return blog(w, pk=obj.pk, revision_pk=obj.revisions.first().pk)
 
 
+def comment(w):
+    """A guest's held comment on the author's post, made on first use."""
+    from samizdat.comments.models import Comment
+
+    if not hasattr(w, "comment"):
+        w.comment = Comment.objects.create(
+            post=w.post, author_name="Guest", author_email="guest@example.test", body="Hi", html="<p>Hi</p>"
+        )
+    return blog(w, pk=w.comment.pk)
+
+
 # URL name: (method, URL arguments, POST data, who is allowed)
 MATRIX = {
     "home": ("get", lambda w: {}, None, SIGNED_IN),
@@ -63,6 +74,13 @@ MATRIX = {
     ),
     "member_remove": ("post", lambda w: blog(w, pk=w.blog.memberships.get(user=w.author).pk), {}, OWNERS),
     "invitation_revoke": ("post", lambda w: blog(w, pk=w.invitation.pk), {}, OWNERS),
+    "comment_list": ("get", blog, None, EDITORS),
+    "comment_bulk": ("post", blog, {"action": "approve"}, EDITORS),
+    "comment_settings": ("get", blog, None, OWNERS),
+    "comment_edit": ("get", comment, None, EDITORS),
+    "comment_moderate": ("post", comment, {"action": "approve"}, EDITORS),
+    "comment_reply": ("post", comment, {"body": "Thank you."}, EDITORS),
+    "comment_post_switch": ("post", lambda w: blog(w, pk=w.post.pk), {"open": "0"}, EDITORS),
 }
 
 

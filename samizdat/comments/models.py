@@ -1,0 +1,163 @@
+"""Comments (local now, federated later), per-blog comment settings, the spam filter's tokens and
+email subscriptions."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from samizdat.blogs.models import Blog
+from samizdat.posts.models import Post
+
+
+class Policy(models.TextChoices):
+    OPEN = "open", _("Publish comments at once")
+    HOLD_FIRST = "hold_first", _("Hold a commenter's first comment for moderation")
+    HOLD_ALL = "hold_all", _("Hold every comment for moderation")
+
+
+class CommentSettings(models.Model):
+    """A blog's discussion settings; blogs without a row use the defaults below."""
+
+    blog = models.OneToOneField(Blog, on_delete=models.CASCADE, related_name="comment_settings")
+    enabled = models.BooleanField(_("allow comments on new and old posts"), default=True)
+    close_after_days = models.PositiveIntegerField(
+        _("close comments after (days)"), null=True, blank=True,
+        help_text=_("Leave empty to keep comments open."),
+    )
+    thread_depth = models.PositiveSmallIntegerField(
+        _("nest replies up to this depth"), default=3,
+        help_text=_("1 turns replies off; at most 10."),
+    )
+    per_page = models.PositiveSmallIntegerField(_("top-level comments per page"), default=50)
+    policy = models.CharField(_("moderation"), max_length=20, choices=Policy.choices, default=Policy.HOLD_FIRST)
+    blocked_words = models.TextField(
+        _("blocked words"), blank=True,
+        help_text=_("One a line. A comment containing one, in any field, goes to spam."),
+    )
+    blocked_emails = models.TextField(
+        _("blocked emails"), blank=True,
+        help_text=_("One a line: an address, or @domain for a whole domain."),
+    )
+    blocked_ips = models.TextField(
+        _("blocked IP addresses"), blank=True,
+        help_text=_("One a line: an address or a range such as 203.0.113.0/24."),
+    )
+    notify_authors = models.BooleanField(_("email authors about comments on their posts"), default=True)
+
+    def __str__(self):
+        return f"comment settings of {self.blog}"
+
+
+class PostDiscussion(models.Model):
+    """Per-post switch: a post without a row has comments open (if its blog allows them)."""
+
+    post = models.OneToOneField(Post, on_delete=models.CASCADE, related_name="discussion")
+    open = models.BooleanField(_("allow comments"), default=True)
+
+
+class Comment(models.Model):
+    """A reader's comment on a post, by a guest or a signed-in local user (or, later, a remote actor)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        SPAM = "spam", _("Spam")
+        TRASH = "trash", _("Trash")
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
+    depth = models.PositiveSmallIntegerField(default=1)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="comments"
+    )
+    author_name = models.CharField(_("name"), max_length=100)
+    # Never shown on any page or feed: for notifications, moderation rules and the filter.
+    author_email = models.EmailField(_("email"), blank=True)
+    author_url = models.URLField(_("website"), max_length=200, blank=True)
+    body = models.TextField(_("comment"))
+    html = models.TextField(editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    # Why the comment was held or sent to spam, as codes from services.HOLD_REASONS.
+    reasons = models.JSONField(default=list, blank=True)
+    spam_score = models.FloatField(null=True, blank=True)
+    # What the moderators taught the spam filter with this comment: "", "spam" or "ham".
+    trained_as = models.CharField(max_length=4, blank=True)
+    # Kept a few days for rate limits and blocklists, then erased (forget_commenter_ips_task).
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    # A random value from the form, so a double submission stores one comment.
+    nonce = models.CharField(max_length=64, blank=True)
+    # Federation: the ActivityPub id of a remote comment; local comments have local=True.
+    ap_id = models.URLField(max_length=500, null=True, blank=True, unique=True)
+    local = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Set when follow-up subscribers have been emailed about this comment (once only).
+    subscribers_notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "nonce"], condition=~Q(nonce=""), name="one_comment_per_form_submission"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["post", "status", "created_at"]),
+            models.Index(fields=["ip", "created_at"]),
+            models.Index(fields=["author_email", "created_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.author_name} on {self.post_id}: {self.body[:40]}"
+
+    def get_absolute_url(self):
+        return f"{self.post.get_absolute_url()}#comment-{self.pk}"
+
+
+class SpamToken(models.Model):
+    """How often a token appeared in comments moderators called spam and not spam (instance-wide)."""
+
+    token = models.CharField(max_length=100, unique=True)
+    spam = models.PositiveIntegerField(default=0)
+    ham = models.PositiveIntegerField(default=0)
+
+
+class Subscription(models.Model):
+    """An email address that asked for follow-up comments on a post, or for a blog's new posts."""
+
+    class Kind(models.TextChoices):
+        REPLIES = "replies", _("Follow-up comments")
+        POSTS = "posts", _("New posts")
+
+    email = models.EmailField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    blog = models.ForeignKey(Blog, on_delete=models.CASCADE, related_name="email_subscriptions")
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, null=True, blank=True, related_name="email_subscriptions"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email", "post"], condition=Q(kind="replies"), name="one_reply_subscription_per_post"
+            ),
+            models.UniqueConstraint(
+                fields=["email", "blog"], condition=Q(kind="posts"), name="one_post_subscription_per_blog"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} subscription to {self.post_id or self.blog_id}"
+
+
+class PostMailing(models.Model):
+    """Marks a post whose new-post emails have been queued, so each post is announced once."""
+
+    post = models.OneToOneField(Post, on_delete=models.CASCADE, related_name="mailing")
+    queued_at = models.DateTimeField(auto_now_add=True)

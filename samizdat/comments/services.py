@@ -1,0 +1,564 @@
+"""Comments: taking them in, the moderation rules, moderators' actions and email subscriptions."""
+
+import dataclasses
+import datetime
+import ipaddress
+import logging
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, FilteredRelation, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from samizdat.blogs.roles import Cap
+from samizdat.blogs.services import membership_for
+from samizdat.posts.models import Post
+
+# services and tasks import each other: tasks run services, and services queue tasks once their
+# transaction commits. Neither uses the other while being imported.
+from . import spam, tasks
+from .models import Comment, CommentSettings, Policy, PostDiscussion, PostMailing, Subscription
+from .rendering import count_links, render_comment
+
+logger = logging.getLogger(__name__)
+
+MAX_LINKS = 2
+SPAM_THRESHOLD = 0.9  # the filter's probability above which a comment goes to spam
+SUSPECT_THRESHOLD = 0.6  # ... and above which it is held for a moderator
+DUPLICATE_WINDOW = datetime.timedelta(days=1)
+CONFIRMATION_RESEND_AFTER = datetime.timedelta(minutes=10)
+
+# Why a comment was held (pending) or sent to spam; the moderation queue shows these.
+HOLD_REASONS = {
+    "honeypot": gettext_lazy("Filled in the hidden field that only robots see."),
+    "too_fast": gettext_lazy("Sent sooner after the page loaded than a person can write."),
+    "form_token": gettext_lazy("Sent without a valid form token (not from our page, or from a very old one)."),
+    "links": gettext_lazy("Contains many links."),
+    "duplicate": gettext_lazy("The same text as a recent comment."),
+    "blocked_word": gettext_lazy("Contains a blocked word."),
+    "blocked_email": gettext_lazy("Sent from a blocked email address."),
+    "blocked_ip": gettext_lazy("Sent from a blocked IP address."),
+    "filter_spam": gettext_lazy("The spam filter is almost sure it is spam."),
+    "filter_suspect": gettext_lazy("The spam filter finds it suspect."),
+    "first_time": gettext_lazy("First comment from this commenter on this blog."),
+    "hold_all": gettext_lazy("The blog holds every comment for moderation."),
+}
+SPAM_REASONS = {"honeypot", "blocked_word", "blocked_email", "blocked_ip", "filter_spam"}
+
+
+class CommentRefused(ValidationError):
+    """A comment not taken in at all (closed, rate-limited, invalid parent); the message says why."""
+
+
+@dataclasses.dataclass
+class Submission:
+    """What a comment form sent, already validated as field values."""
+
+    body: str
+    name: str = ""
+    email: str = ""
+    url: str = ""
+    parent_id: int | None = None
+    nonce: str = ""
+    # Seconds between rendering the form and sending it; None when the form token was missing or bad.
+    elapsed: float | None = None
+    honeypot: str = ""
+    notify_replies: bool = False
+    notify_posts: bool = False
+
+
+# Settings
+
+
+def settings_for(blog):
+    """The blog's comment settings (unsaved defaults when it has none yet)."""
+    try:
+        return blog.comment_settings
+    except CommentSettings.DoesNotExist:
+        return CommentSettings(blog=blog)
+
+
+def save_settings(comment_settings):
+    """Validate and store a blog's comment settings."""
+    comment_settings.thread_depth = max(1, min(comment_settings.thread_depth, 10))
+    comment_settings.full_clean()
+    comment_settings.save()
+    return comment_settings
+
+
+def post_switch_open(post):
+    """The post's own switch (on unless turned off)."""
+    return not PostDiscussion.objects.filter(post=post, open=False).exists()
+
+
+def set_post_open(post, open_):
+    """Turn comments on one post on or off."""
+    PostDiscussion.objects.update_or_create(post=post, defaults={"open": open_})
+
+
+def closed_reason(post, comment_settings=None, *, switch_open=None):
+    """None when the post takes comments, else a sentence saying why not."""
+    comment_settings = comment_settings or settings_for(post.blog)
+    if not post.is_live:
+        return _("Comments open when the post is published.")
+    if not comment_settings.enabled:
+        return _("Comments are off on this blog.")
+    if not (post_switch_open(post) if switch_open is None else switch_open):
+        return _("Comments are closed on this post.")
+    days = comment_settings.close_after_days
+    if days is not None and post.published_at + datetime.timedelta(days=days) < timezone.now():
+        return _("Comments are closed.")
+    return None
+
+
+# Taking a comment in
+
+
+def _lines(text):
+    return [line.strip().lower() for line in (text or "").splitlines() if line.strip()]
+
+
+def _blocked(comment, comment_settings):
+    """Blocklist reason codes the comment matches."""
+    found = []
+    haystack = " ".join([comment.body, comment.author_name, comment.author_email, comment.author_url]).lower()
+    if any(word in haystack for word in _lines(comment_settings.blocked_words)):
+        found.append("blocked_word")
+    email = comment.author_email.lower()
+    for entry in _lines(comment_settings.blocked_emails):
+        if email and (email == entry or (entry.startswith("@") and email.endswith(entry))):
+            found.append("blocked_email")
+            break
+    if comment.ip:
+        address = ipaddress.ip_address(comment.ip)
+        for entry in _lines(comment_settings.blocked_ips):
+            try:
+                if address in ipaddress.ip_network(entry, strict=False):
+                    found.append("blocked_ip")
+                    break
+            except ValueError:
+                continue
+    return found
+
+
+def _normalised(text):
+    return " ".join(text.lower().split())
+
+
+def _is_duplicate(comment):
+    since = timezone.now() - DUPLICATE_WINDOW
+    recent = Comment.objects.filter(created_at__gte=since, post__blog_id=comment.post.blog_id)
+    identity = Q(user=comment.user) if comment.user_id else Q(author_email__iexact=comment.author_email)
+    recent = recent.filter(Q(post=comment.post) | identity)
+    body = _normalised(comment.body)
+    # Compare on the normalised text; the candidates are few (one post or one person, one day).
+    return any(_normalised(b) == body for b in recent.values_list("body", flat=True)[:500])
+
+
+def _is_known(comment):
+    earlier = Comment.objects.filter(post__blog_id=comment.post.blog_id, status=Comment.Status.APPROVED)
+    if comment.user_id:
+        return earlier.filter(user=comment.user).exists()
+    return earlier.filter(author_email__iexact=comment.author_email).exists()
+
+
+def assess(comment, submission, comment_settings):
+    """The status and reason codes for a new comment under the blog's rules and the spam checks."""
+    reasons = []
+    if submission.honeypot:
+        reasons.append("honeypot")
+    if submission.elapsed is None:
+        reasons.append("form_token")
+    elif submission.elapsed < settings.SAMIZDAT_COMMENT_MIN_SECONDS:
+        reasons.append("too_fast")
+    if count_links(comment.body) > MAX_LINKS:
+        reasons.append("links")
+    reasons += _blocked(comment, comment_settings)
+    if _is_duplicate(comment):
+        reasons.append("duplicate")
+    comment.spam_score = spam.spam_probability(comment)
+    if comment.spam_score is not None:
+        if comment.spam_score >= SPAM_THRESHOLD:
+            reasons.append("filter_spam")
+        elif comment.spam_score >= SUSPECT_THRESHOLD:
+            reasons.append("filter_suspect")
+    if comment_settings.policy == Policy.HOLD_ALL:
+        reasons.append("hold_all")
+    elif comment_settings.policy == Policy.HOLD_FIRST and not _is_known(comment):
+        reasons.append("first_time")
+    if any(r in SPAM_REASONS for r in reasons):
+        return Comment.Status.SPAM, reasons
+    return (Comment.Status.PENDING if reasons else Comment.Status.APPROVED), reasons
+
+
+def _trusted(user, post):
+    """Members who moderate the blog, and the post's author, are published at once."""
+    if user is None or not user.is_authenticated:
+        return False
+    if post.author_id == user.pk:
+        return True
+    membership = membership_for(user, post.blog)
+    return membership is not None and membership.can(Cap.MODERATE_COMMENTS)
+
+
+def _check_rate(post, submission, user, ip):
+    now = timezone.now()
+    limits = [
+        (datetime.timedelta(minutes=1), settings.SAMIZDAT_COMMENT_RATE_PER_MINUTE),
+        (datetime.timedelta(hours=1), settings.SAMIZDAT_COMMENT_RATE_PER_HOUR),
+    ]
+    identities = []
+    if ip:
+        identities.append(Q(ip=ip))
+    if user is not None:
+        identities.append(Q(user=user))
+    elif submission.email:
+        identities.append(Q(author_email__iexact=submission.email))
+    for window, limit in limits:
+        for identity in identities:
+            if Comment.objects.filter(identity, created_at__gte=now - window).count() >= limit:
+                raise CommentRefused(
+                    _("You are commenting too fast. Please wait a little and send your comment again."),
+                    code="rate_limited",
+                )
+
+
+def _parent(post, parent_id, comment_settings):
+    if not parent_id:
+        return None
+    parent = Comment.objects.filter(pk=parent_id, post=post, status=Comment.Status.APPROVED).first()
+    if parent is None:
+        raise CommentRefused(_("The comment you are replying to is not there any more."), code="parent")
+    # Past the blog's depth a reply joins the deepest allowed level, under the same thread.
+    while parent.depth >= comment_settings.thread_depth and parent.parent_id:
+        parent = parent.parent
+    if parent.depth >= comment_settings.thread_depth:
+        return None if comment_settings.thread_depth <= 1 else parent
+    return parent
+
+
+def submit_comment(post, submission, *, user=None, ip=None):
+    """Take a comment from the form: (comment, created). A resent form returns the first comment."""
+    if submission.nonce:
+        existing = Comment.objects.filter(post=post, nonce=submission.nonce).first()
+        if existing is not None:
+            return existing, False
+    comment_settings = settings_for(post.blog)
+    reason = closed_reason(post, comment_settings)
+    if reason:
+        raise CommentRefused(reason, code="closed")
+    user = user if user is not None and user.is_authenticated else None
+    _check_rate(post, submission, user, ip)
+    parent = _parent(post, submission.parent_id, comment_settings)
+    comment = Comment(
+        post=post, parent=parent, depth=(parent.depth + 1) if parent else 1, user=user,
+        author_name=user.name if user else submission.name.strip(),
+        author_email=(user.email if user else submission.email.strip()),
+        author_url="" if user else submission.url.strip(),
+        body=submission.body.strip(), html=render_comment(submission.body.strip()),
+        ip=ip, nonce=submission.nonce,
+    )
+    if _trusted(user, post):
+        comment.status, comment.reasons = Comment.Status.APPROVED, []
+    else:
+        comment.status, comment.reasons = assess(comment, submission, comment_settings)
+    try:
+        with transaction.atomic():
+            comment.save()
+            if submission.notify_replies and comment.author_email:
+                subscribe(comment.author_email, Subscription.Kind.REPLIES, post.blog, post=post)
+            if submission.notify_posts and comment.author_email:
+                subscribe(comment.author_email, Subscription.Kind.POSTS, post.blog)
+    except IntegrityError:
+        # The same form sent twice at once: the other request stored it.
+        existing = Comment.objects.filter(post=post, nonce=submission.nonce).first()
+        if existing is None:
+            raise
+        return existing, False
+    if comment.status != Comment.Status.SPAM:
+        _on_commit(tasks.notify_author_task, comment.pk)
+    if comment.status == Comment.Status.APPROVED:
+        _on_commit(tasks.notify_subscribers_task, comment.pk)
+    return comment, True
+
+
+def _on_commit(task, *args):
+    def enqueue():
+        try:
+            task(*args)
+        except Exception:
+            logger.exception("Could not queue %s%r", task.name, args)
+
+    transaction.on_commit(enqueue)
+
+
+# Reading
+
+
+def approved_comments(post):
+    """The post's approved comments, oldest first."""
+    return Comment.objects.filter(post=post, status=Comment.Status.APPROVED).select_related("user")
+
+
+def comment_counts(post_ids):
+    """{post id: number of approved comments} for these posts, in one query."""
+    rows = (
+        Comment.objects.filter(post_id__in=post_ids, status=Comment.Status.APPROVED)
+        .values("post_id").annotate(n=Count("id")).values_list("post_id", "n")
+    )
+    return dict(rows)
+
+
+class Node:
+    """A comment with its replies, for rendering a thread."""
+
+    def __init__(self, comment, own_pending=False):
+        self.comment, self.own_pending, self.replies = comment, own_pending, []
+
+
+class Discussion:
+    """A post's comment settings, its per-post switch and one page of its thread."""
+
+    def __init__(self, comment_settings, open_, roots, pages, page, count):
+        self.settings, self.open = comment_settings, open_
+        self.roots, self.pages, self.page, self.count = roots, pages, page, count
+
+
+_SETTINGS_FIELDS = [f.attname for f in CommentSettings._meta.concrete_fields]
+_COMMENT_FIELDS = [f.attname for f in Comment._meta.concrete_fields]
+
+
+def load_discussion(post, *, own_ids=(), page=1):
+    """Everything the post page shows of the discussion, read in one query.
+
+    Approved comments, plus the reader's own held ones (`own_ids`), oldest first. Long threads
+    are paginated by top-level comment, each page carrying the whole of its threads. The blog's
+    settings and the post's switch come in the same query (a LEFT JOIN per comment), so the post
+    page costs one query for comments however many there are.
+    """
+    visible = Q(comments__status=Comment.Status.APPROVED) | Q(
+        comments__pk__in=list(own_ids), comments__status=Comment.Status.PENDING
+    )
+    rows = (
+        Post.objects.filter(pk=post.pk)
+        .annotate(c=FilteredRelation("comments", condition=visible))
+        .order_by("c__created_at", "c__id")
+        .values(
+            "discussion__open", *(f"blog__comment_settings__{f}" for f in _SETTINGS_FIELDS),
+            *(f"c__{f}" for f in _COMMENT_FIELDS),
+        )
+    )
+    comment_settings, open_, comments = None, True, []
+    for row in rows:
+        if comment_settings is None:
+            values = {f: row[f"blog__comment_settings__{f}"] for f in _SETTINGS_FIELDS}
+            comment_settings = CommentSettings(**values) if values["id"] else CommentSettings(blog=post.blog)
+            open_ = row["discussion__open"] is not False
+        if row["c__id"] is not None:
+            comments.append(Comment(**{f: row[f"c__{f}"] for f in _COMMENT_FIELDS}))
+    comment_settings.blog = post.blog
+    nodes = {c.pk: Node(c, own_pending=c.status == Comment.Status.PENDING) for c in comments}
+    roots = []
+    for node in nodes.values():
+        node.comment.post = post
+        parent = nodes.get(node.comment.parent_id)
+        (parent.replies if parent else roots).append(node)
+    per_page = max(comment_settings.per_page, 1)
+    pages = max(1, -(-len(roots) // per_page))
+    page = min(max(page, 1), pages)
+    count = sum(1 for c in comments if c.status == Comment.Status.APPROVED)
+    return Discussion(comment_settings, open_, roots[(page - 1) * per_page: page * per_page], pages, page, count)
+
+
+def status_counts(blog):
+    """{status: number of the blog's comments in it}, for the moderation queue's tabs."""
+    rows = Comment.objects.filter(post__blog=blog).values("status").annotate(n=Count("id"))
+    return {row["status"]: row["n"] for row in rows}
+
+
+def reason_labels(comment):
+    """The moderation queue's explanation of why a comment was held."""
+    labels = [str(HOLD_REASONS.get(code, code)) for code in comment.reasons]
+    if comment.spam_score is not None and any(c.startswith("filter_") for c in comment.reasons):
+        labels.append(_("Spam filter score: %(score).2f") % {"score": comment.spam_score})
+    return labels
+
+
+# Moderation
+
+ACTIONS = {
+    "approve": gettext_lazy("Approve"),
+    "unapprove": gettext_lazy("Unapprove"),
+    "spam": gettext_lazy("Spam"),
+    "not_spam": gettext_lazy("Not spam"),
+    "trash": gettext_lazy("Trash"),
+    "restore": gettext_lazy("Restore"),
+    "delete": gettext_lazy("Delete permanently"),
+}
+
+
+@transaction.atomic
+def moderate(comment, action):
+    """Apply a moderator's action; spam and not-spam decisions teach the spam filter."""
+    if action not in ACTIONS:
+        raise ValueError(action)
+    if action == "delete":
+        comment.delete()
+        return None
+    was = comment.status
+    new = {
+        "approve": Comment.Status.APPROVED,
+        "not_spam": Comment.Status.APPROVED,
+        "unapprove": Comment.Status.PENDING,
+        "restore": Comment.Status.PENDING,
+        "spam": Comment.Status.SPAM,
+        "trash": Comment.Status.TRASH,
+    }[action]
+    if action == "spam":
+        spam.learn(comment, "spam")
+    elif new == Comment.Status.APPROVED and (was == Comment.Status.SPAM or comment.reasons):
+        # Approving a comment the checks held, or one in spam, is a not-spam decision.
+        spam.learn(comment, "ham")
+    comment.status = new
+    comment.save(update_fields=["status", "updated_at"])
+    if new == Comment.Status.APPROVED and was != new:
+        _on_commit(tasks.notify_subscribers_task, comment.pk)
+    return comment
+
+
+def moderate_many(comments, action):
+    """Apply one action to many comments; how many it changed."""
+    done = 0
+    for comment in comments:
+        moderate(comment, action)
+        done += 1
+    return done
+
+
+def edit_comment(comment, *, body, name, url):
+    """Change a comment's text, name or website (a moderator's correction)."""
+    comment.body, comment.author_name, comment.author_url = body.strip(), name.strip(), url.strip()
+    comment.html = render_comment(comment.body)
+    comment.full_clean(exclude=["post", "parent", "user", "ip", "nonce", "ap_id", "author_email"])
+    comment.save(update_fields=["body", "html", "author_name", "author_url", "updated_at"])
+    return comment
+
+
+def reply_as_member(parent, *, user, body):
+    """A moderator's reply from the queue: approved at once (and the parent approved with it)."""
+    with transaction.atomic():
+        if parent.status != Comment.Status.APPROVED:
+            moderate(parent, "approve")
+        comment_settings = settings_for(parent.post.blog)
+        attach = _parent(parent.post, parent.pk, comment_settings) if comment_settings.thread_depth > 1 else None
+        comment = Comment.objects.create(
+            post=parent.post, parent=attach, depth=(attach.depth + 1) if attach else 1, user=user,
+            author_name=user.name, author_email=user.email, body=body.strip(),
+            html=render_comment(body.strip()), status=Comment.Status.APPROVED,
+        )
+    _on_commit(tasks.notify_subscribers_task, comment.pk)
+    return comment
+
+
+def forget_ips(now=None):
+    """Erase commenters' IP addresses older than SAMIZDAT_COMMENT_IP_DAYS; how many."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.SAMIZDAT_COMMENT_IP_DAYS)
+    return Comment.objects.filter(ip__isnull=False, created_at__lt=cutoff).update(ip=None)
+
+
+# Email subscriptions
+
+CONFIRM_SALT = "samizdat.comments.subscription.confirm"
+UNSUBSCRIBE_SALT = "samizdat.comments.subscription.unsubscribe"
+CONFIRM_MAX_AGE = datetime.timedelta(days=7)
+
+
+def subscribe(email, kind, blog, *, post=None):
+    """Ask for follow-up comments (with `post`) or new posts; unconfirmed until the link is followed.
+
+    A confirmation is sent at most once every few minutes, and nothing else reaches an address
+    that has not confirmed.
+    """
+    lookup = {"email__iexact": email, "kind": kind, "blog": blog}
+    if kind == Subscription.Kind.REPLIES:
+        lookup["post"] = post
+    subscription = Subscription.objects.filter(**lookup).first()
+    if subscription is None:
+        subscription = Subscription.objects.create(
+            email=email, kind=kind, blog=blog, post=post if kind == Subscription.Kind.REPLIES else None
+        )
+    if subscription.confirmed_at:
+        return subscription
+    now = timezone.now()
+    sent = subscription.confirmation_sent_at
+    if sent is None or sent < now - CONFIRMATION_RESEND_AFTER:
+        Subscription.objects.filter(pk=subscription.pk).update(confirmation_sent_at=now)
+        _on_commit(tasks.send_confirmation_task, subscription.pk)
+    return subscription
+
+
+def confirm_token(subscription):
+    return signing.dumps([subscription.pk, subscription.email], salt=CONFIRM_SALT)
+
+
+def unsubscribe_token(subscription):
+    return signing.dumps([subscription.pk, subscription.email], salt=UNSUBSCRIBE_SALT)
+
+
+def _from_token(token, salt, max_age=None):
+    try:
+        pk, email = signing.loads(token, salt=salt, max_age=max_age)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    return Subscription.objects.select_related("blog", "post").filter(pk=pk, email=email).first()
+
+
+def subscription_for_confirmation(token):
+    """The subscription a confirmation link names, or None for a bad or expired link."""
+    return _from_token(token, CONFIRM_SALT, CONFIRM_MAX_AGE)
+
+
+def subscription_for_unsubscribe(token):
+    """The subscription an unsubscribe link names, or None (already gone, or a bad link)."""
+    return _from_token(token, UNSUBSCRIBE_SALT)
+
+
+def confirm_subscription(subscription):
+    """Mark the address as confirmed (idempotent)."""
+    if subscription.confirmed_at is None:
+        subscription.confirmed_at = timezone.now()
+        subscription.save(update_fields=["confirmed_at"])
+    return subscription
+
+
+def unsubscribe(subscription):
+    """Delete the subscription: no more email of that kind to that address."""
+    subscription.delete()
+
+
+def queue_new_post_emails(now=None):
+    """Queue new-post emails for posts published recently and not yet announced; how many posts."""
+    now = now or timezone.now()
+    recent = Post.objects.posts().live().filter(published_at__gte=now - datetime.timedelta(days=2))
+    due = recent.filter(mailing__isnull=True, blog__email_subscriptions__kind=Subscription.Kind.POSTS).distinct()
+    announced = 0
+    for post in due:
+        with transaction.atomic():
+            _, created = PostMailing.objects.get_or_create(post=post)
+            if not created:
+                continue
+            subscribers = Subscription.objects.filter(
+                blog_id=post.blog_id, kind=Subscription.Kind.POSTS, confirmed_at__lte=post.published_at
+            ).values_list("pk", flat=True)
+            for subscription_id in subscribers:
+                _on_commit(tasks.send_new_post_task, post.pk, subscription_id)
+            announced += 1
+    return announced
+
+
+def describe_count(n):
+    return ngettext("%(n)d comment", "%(n)d comments", n) % {"n": n}

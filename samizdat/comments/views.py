@@ -1,0 +1,108 @@
+"""Public comment views: thin, the rules are in services."""
+
+from urllib.parse import quote, unquote
+
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from samizdat.posts.models import Post
+from samizdat.posts.selectors import get_blog, menu_pages
+
+from . import services
+from .forms import CommentForm, seconds_since
+
+OWN_COOKIE = "samizdat_own_comments"  # signed: ids of this browser's recent comments
+OWN_SALT = "samizdat.comments.own"
+GUEST_COOKIES = {"name": "comment_author", "email": "comment_author_email", "url": "comment_author_url"}
+YEAR = 365 * 24 * 3600
+
+
+def own_comment_ids(request):
+    """Ids of comments sent from this browser (so their authors see them while they are held)."""
+    value = request.get_signed_cookie(OWN_COOKIE, default="", salt=OWN_SALT)
+    return [int(v) for v in value.split(",") if v.isdigit()]
+
+
+def remembered_guest(request):
+    """Name, email and website this browser asked us to remember, for its own comment form only."""
+    return {field: unquote(request.COOKIES.get(cookie, ""))[:254] for field, cookie in GUEST_COOKIES.items()}
+
+
+def _client_ip(request):
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _rerender(request, blog, post, form, status):
+    context = {
+        "blog": blog, "post": post, "menu_pages": menu_pages(blog), "comment_form": form,
+        "tags": list(post.tags.select_related("blog")),
+        "categories": list(post.categories.select_related("blog")),
+    }
+    return render(request, "posts/post_detail.html", context, status=status)
+
+
+@require_POST
+def post_comment(request, blog_slug, post_id):
+    blog = get_blog(request, blog_slug)
+    post = get_object_or_404(
+        Post.objects.posts().live().select_related("author", "featured_image", "blog"), pk=post_id, blog=blog
+    )
+    form = CommentForm(request.POST, user=request.user, post=post)
+    if not form.is_valid():
+        return _rerender(request, blog, post, form, 400)
+    data = form.cleaned_data
+    submission = services.Submission(
+        body=data["body"], name=data.get("name", ""), email=data.get("email", ""), url=data.get("url", ""),
+        parent_id=data["parent"], nonce=data["nonce"], elapsed=seconds_since(data["started"], post.pk),
+        honeypot=data["homepage"], notify_replies=data["notify_replies"], notify_posts=data["notify_posts"],
+    )
+    try:
+        comment, _created = services.submit_comment(post, submission, user=request.user, ip=_client_ip(request))
+    except services.CommentRefused as refused:
+        form.add_error(None, refused)
+        return _rerender(request, blog, post, form, 429 if refused.code == "rate_limited" else 400)
+    response = redirect(f"{post.get_absolute_url()}#comment-{comment.pk}")
+    response.status_code = 303
+    ids = [comment.pk] + [i for i in own_comment_ids(request) if i != comment.pk]
+    response.set_signed_cookie(
+        OWN_COOKIE, ",".join(map(str, ids[:20])), salt=OWN_SALT, max_age=30 * 24 * 3600,
+        httponly=True, samesite="Lax", secure=request.is_secure(),
+    )
+    if not form.signed_in:
+        for field, cookie in GUEST_COOKIES.items():
+            if data["remember"]:
+                response.set_cookie(
+                    cookie, quote(data[field] or ""), max_age=YEAR, httponly=True, samesite="Lax",
+                    secure=request.is_secure(),
+                )
+            else:
+                response.delete_cookie(cookie, samesite="Lax")
+    return response
+
+
+def confirm(request, token):
+    """A confirmation link: GET shows a button (so link scanners confirm nothing), POST confirms."""
+    subscription = services.subscription_for_confirmation(token)
+    if subscription is None:
+        return render(request, "comments/subscription.html", {"state": "invalid"}, status=404)
+    if request.method == "POST":
+        services.confirm_subscription(subscription)
+        return render(request, "comments/subscription.html", {"state": "confirmed", "subscription": subscription})
+    state = "confirmed" if subscription.confirmed_at else "confirm"
+    return render(request, "comments/subscription.html", {"state": state, "subscription": subscription})
+
+
+@csrf_exempt  # the signed token is the credential; RFC 8058 one-click POSTs come without a form
+def unsubscribe(request, token):
+    """An unsubscribe link: GET shows a button, POST (from it or the mail client) unsubscribes."""
+    subscription = services.subscription_for_unsubscribe(token)
+    if request.method == "POST":
+        if subscription is not None:
+            services.unsubscribe(subscription)
+        return render(request, "comments/subscription.html", {"state": "unsubscribed"})
+    if subscription is None:
+        return render(request, "comments/subscription.html", {"state": "unsubscribed"})
+    return render(request, "comments/subscription.html", {"state": "unsubscribe", "subscription": subscription})
+
+
