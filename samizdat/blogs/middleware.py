@@ -25,14 +25,15 @@ class BlogLanguageMiddleware:
         if match:
             request.blog = Blog.objects.filter(slug=match["slug"]).first()
         if request.blog is not None:
-            language = request.blog.language
-            timezone.activate(request.blog.tzinfo)
+            language, zone = request.blog.language, request.blog.tzinfo
         else:
             language = translation.get_language_from_request(request) or settings.LANGUAGE_CODE
-            timezone.deactivate()
-        translation.activate(language)
+            zone = None  # the default time zone
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        # Overrides, not activations: the language and time zone end with the request instead of
+        # staying with the thread for whatever it runs next (the next test, a task, a command).
+        with translation.override(language), timezone.override(zone):
+            response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         if request.blog is None:
             patch_vary_headers(response, ["Accept-Language"])
