@@ -6,7 +6,7 @@ export SAMIZDAT_DATA_DIR ?= $(CURDIR)/var
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast lint bench messages clean
+.PHONY: run test ci bench messages clean
 
 $(BIN)/samizdat: requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ run: $(BIN)/samizdat
 test: $(BIN)/samizdat
 	$(BIN)/lint-imports --no-cache
 	SAMIZDAT_DATA_DIR=$$(mktemp -d) $(BIN)/pytest $(PYTEST_ARGS)
+
+# The whole CI on a clean Debian 12 machine, as root: installs and starts Chromium, PostgreSQL
+# and Redis, then runs `make test` on SQLite and on PostgreSQL.
+ci:
+	CI=true bash .ci/run
 
 bench: $(BIN)/samizdat
 	$(BIN)/python bench/run.py
