@@ -82,6 +82,10 @@ def render_markdown(source):
     for token in tokens:
         if token.type in ("heading_open", "heading_close") and token.tag != "h6":
             token.tag = f"h{int(token.tag[1]) + 1}"
+        elif token.type in ("th_open", "td_open") and token.attrGet("style"):
+            # Column alignment comes as a style attribute, which the sanitizer drops.
+            token.attrSet("align", token.attrGet("style").removeprefix("text-align:"))
+            del token.attrs["style"]
     return sanitize_html(_MD.renderer.render(tokens, _MD.options, env))
 
 

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from samizdat.blogs.roles import Cap
@@ -91,7 +92,7 @@ def archive(request, blog_slug, year, month=None):
         raise Http404
     if month:
         end = (start + datetime.timedelta(days=32)).replace(day=1)
-        heading = _("Archive: %s") % start.strftime("%Y-%m")
+        heading = _("Archive: %s") % date_format(start, "YEAR_MONTH_FORMAT")
     else:
         end = start.replace(year=year + 1)
         heading = _("Archive: %s") % year

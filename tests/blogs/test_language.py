@@ -148,3 +148,9 @@ def test_compiled_catalogue_matches_po_file(language):
             assert compiled._catalog.get(key) == strings[0], msgid
         else:
             assert [compiled._catalog.get((key, n)) for n in range(len(strings))] == strings, msgid
+
+
+@pytest.mark.parametrize("language, heading", [("en", "March 2026"), ("ru", "Март 2026")])
+def test_month_archive_heading_names_the_month_in_the_blog_language(client, blog_in, language, heading):
+    blog = blog_in(language)
+    assert heading in client.get(f"/@{blog.slug}/2026/03/").content.decode()

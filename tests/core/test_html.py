@@ -39,3 +39,8 @@ def test_markdown_headings_start_below_the_page_title():
 def test_markdown_footnotes_link_both_ways():
     html = render_markdown("Claim[^1]\n\n[^1]: Source.")
     assert 'href="#fn1"' in html and 'href="#fnref1"' in html
+
+
+def test_markdown_table_column_alignment_survives_sanitizing():
+    html = render_markdown("| n | name |\n|--:|:--|\n| 1 | a |")
+    assert '<td align="right">1</td>' in html and "style" not in html
