@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "samizdat.blogs",
     "samizdat.posts",
     "samizdat.comments",
+    "samizdat.social",
     "samizdat.feeds",
     "samizdat.dashboard",
     "samizdat.demo",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("dashboard/", include("samizdat.dashboard.urls")),
     path("", include("samizdat.feeds.urls")),
     path("", include("samizdat.comments.urls")),
+    path("", include("samizdat.social.urls")),
     path("", include("samizdat.posts.urls")),
 ]
 

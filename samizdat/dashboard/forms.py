@@ -3,6 +3,7 @@
 import zoneinfo
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.text import slugify
@@ -330,3 +331,17 @@ class RoleForm(forms.ModelForm):
     class Meta:
         model = Membership
         fields = ["role"]
+
+
+class ProfileForm(forms.ModelForm):
+    """One's public name and bio, and an avatar picture to upload or remove."""
+
+    avatar = forms.ImageField(
+        label=_("Avatar"), required=False,
+        help_text=_("A square crop of it is shown, 96 pixels wide; location and camera data are removed."),
+    )
+    remove_avatar = forms.BooleanField(label=_("Use the generated pattern instead"), required=False)
+
+    class Meta:
+        model = get_user_model()
+        fields = ["display_name", "bio"]

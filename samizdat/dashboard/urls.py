@@ -55,6 +55,8 @@ blog_patterns = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("new/", views.blog_create, name="blog_create"),
+    path("reader/", views.reader, name="reader"),
+    path("profile/", views.profile, name="profile"),
     # After the blog patterns, so a blog called "invitations" keeps its dashboard; tokens are
     # 43 random characters and never one of the words above.
     *blog_patterns,

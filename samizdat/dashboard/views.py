@@ -23,6 +23,8 @@ from samizdat.core.links import absolute_url
 from samizdat.posts import services as post_services
 from samizdat.posts.media import delete_media, store_upload
 from samizdat.posts.models import Category, Media, Post, Revision, Tag
+from samizdat.social import selectors as social_selectors
+from samizdat.social import services as social_services
 
 from . import forms
 from . import permissions as can
@@ -136,6 +138,7 @@ def settings(request, blog, membership):
         "settings",
         form=form,
         time_zones=form.time_zones(),
+        followers=social_selectors.follower_count(blog),
     )
 
 
@@ -579,3 +582,33 @@ def invitation_accept(request, token):
         {"invitation": invitation, "error": error},
         status=400 if error else 200,
     )
+
+
+# The reader and one's own profile
+
+
+@login_required
+def reader(request):
+    """New posts of the blogs one follows, newest first."""
+    page_obj = _page(request, social_selectors.reader_posts(request.user), 20)
+    followed = social_selectors.followed_blogs(request.user)
+    return render(request, "dashboard/reader.html", {"page_obj": page_obj, "followed": followed})
+
+
+@login_required
+def profile(request):
+    """One's name, bio and avatar, as shown beside likes and on the public profile."""
+    form = forms.ProfileForm(request.POST or None, request.FILES or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form.cleaned_data["avatar"]:
+                social_services.set_avatar(request.user, form.cleaned_data["avatar"])
+            elif form.cleaned_data["remove_avatar"]:
+                social_services.remove_avatar(request.user)
+        except ValidationError as e:
+            form.add_error("avatar", e)
+        else:
+            form.save()
+            messages.success(request, _("Profile saved."))
+            return redirect("dashboard:profile")
+    return render(request, "dashboard/profile.html", {"form": form, "person": social_selectors.person(request.user)})

@@ -53,6 +53,11 @@ def _clean_image(data):
     return _encode(clean, fmt), fmt, clean.size
 
 
+def clean_image(data):
+    """Check uploaded image bytes and re-encode them without metadata: (bytes, format, (width, height))."""
+    return _clean_image(data)
+
+
 def _encode(image, fmt):
     out = io.BytesIO()
     if fmt == "JPEG":

@@ -40,6 +40,8 @@ def comment(w):
 MATRIX = {
     "home": ("get", lambda w: {}, None, SIGNED_IN),
     "blog_create": ("get", lambda w: {}, None, SIGNED_IN),
+    "reader": ("get", lambda w: {}, None, SIGNED_IN),
+    "profile": ("get", lambda w: {}, None, SIGNED_IN),
     "invitation_accept": ("get", lambda w: {"token": w.invitation.token}, None, SIGNED_IN),
     "post_list": ("get", blog, None, MEMBERS),
     "post_create": ("get", blog, None, MEMBERS),

@@ -1,0 +1,51 @@
+"""Liking posts, following blogs, and setting one's avatar."""
+
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
+
+from .avatars import square_avatar, store_avatar_file
+from .models import Avatar, Follow, Like
+
+
+def like_post(user, post):
+    """Record that `user` likes `post` (a live post); liking twice keeps one like. Returns the like."""
+    if not post.is_live:
+        raise ValidationError(_("Only published posts can be liked."))
+    # get_or_create retries the lookup when a racing request inserted first (unique constraint).
+    like, _created = Like.objects.get_or_create(post=post, user=user, defaults={"local": True})
+    return like
+
+
+def unlike_post(user, post):
+    """Take back `user`'s like of `post`; nothing happens if there was none."""
+    Like.objects.filter(post=post, user=user).delete()
+
+
+def follow_blog(user, blog):
+    """Make `user` follow `blog`; following twice keeps one follow. Returns the follow."""
+    follow, _created = Follow.objects.get_or_create(blog=blog, user=user, defaults={"local": True})
+    return follow
+
+
+def unfollow_blog(user, blog):
+    """Stop `user` following `blog`; nothing happens if they did not."""
+    Follow.objects.filter(blog=blog, user=user).delete()
+
+
+def set_avatar(user, upload):
+    """Make an uploaded picture `user`'s avatar (square, metadata stripped); ValidationError if refused."""
+    payload, extension = square_avatar(upload)
+    name = store_avatar_file(payload, extension)
+    old = Avatar.objects.filter(user=user).values_list("image", flat=True).first()
+    Avatar.objects.update_or_create(user=user, defaults={"image": name})
+    if old:
+        default_storage.delete(old)
+
+
+def remove_avatar(user):
+    """Go back to the generated identicon, deleting the uploaded picture."""
+    old = Avatar.objects.filter(user=user).values_list("image", flat=True).first()
+    Avatar.objects.filter(user=user).delete()
+    if old:
+        default_storage.delete(old)
