@@ -83,6 +83,15 @@ def has_content():
     return Blog.objects.exists()
 
 
+def blog_directories():
+    return [p for p in CONTENT.iterdir() if (p / "blog.md").exists()]
+
+
+def has_other_blogs():
+    """Whether the instance holds blogs besides the demo's: a real instance, not a demo."""
+    return Blog.objects.exclude(slug__in=[p.name for p in blog_directories()]).exists()
+
+
 def _read(path):
     try:
         return parse_document(path.read_text(encoding="utf-8"))
@@ -210,7 +219,7 @@ def load_demo(progress=print, now=None):
     progress(f"  writers: {', '.join(sorted(writers))} (each signs in with the demo password)")
     totals = {"posts": 0, "pages": 0, "images": 0}
     directories = sorted(
-        (p for p in CONTENT.iterdir() if (p / "blog.md").exists()),
+        blog_directories(),
         key=lambda p: (int(_read(p / "blog.md")[0].get("order", 99)), p.name),
     )
     for directory in directories:

@@ -4,6 +4,7 @@ import re
 import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -193,3 +194,10 @@ def test_demo_command_prints_progress_and_sign_in(db, capsys):
     call_command("demo")
     out = capsys.readouterr().out
     assert "/@dispatch/" in out and "/@listok/" in out and f"{DEMO_USERNAME} / {DEMO_PASSWORD}" in out
+
+
+def test_demo_command_refuses_to_add_public_passwords_beside_real_blogs(make_blog):
+    make_blog("ours")
+    with pytest.raises(CommandError, match="--force"):
+        call_command("demo")
+    assert not Blog.objects.filter(slug="dispatch").exists()
