@@ -541,7 +541,7 @@ def unsubscribe(subscription):
 
 
 def queue_new_post_emails(now=None):
-    """Queue new-post emails for posts published recently and not yet announced; how many posts."""
+    """Queue new-post emails for posts published recently and not yet announced; how many emails."""
     now = now or timezone.now()
     recent = Post.objects.posts().live().filter(published_at__gte=now - datetime.timedelta(days=2))
     due = recent.filter(mailing__isnull=True, blog__email_subscriptions__kind=Subscription.Kind.POSTS).distinct()
@@ -556,7 +556,7 @@ def queue_new_post_emails(now=None):
             ).values_list("pk", flat=True)
             for subscription_id in subscribers:
                 _on_commit(tasks.send_new_post_task, post.pk, subscription_id)
-            announced += 1
+                announced += 1
     return announced
 
 
