@@ -76,9 +76,9 @@ def notify_subscribers(comment_id):
     if not claimed:
         return 0
     post = comment.post
-    subscriptions = Subscription.objects.filter(
-        post=post, kind=Subscription.Kind.REPLIES, confirmed_at__isnull=False
-    ).exclude(email__iexact=comment.author_email or "\x00")
+    subscriptions = Subscription.objects.filter(post=post, kind=Subscription.Kind.REPLIES, confirmed_at__isnull=False)
+    if comment.author_email:
+        subscriptions = subscriptions.exclude(email__iexact=comment.author_email)
     sent = 0
     for subscription in subscriptions:
         context = {

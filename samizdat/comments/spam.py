@@ -14,7 +14,7 @@ from django.db.models import F
 
 from .models import SpamToken
 
-DOCUMENTS = "\x00documents"
+DOCUMENTS = "#documents"  # no word token has a "#"
 # Below this many learnt comments of each kind the filter abstains.
 MIN_DOCUMENTS = 3
 _WORD = re.compile(r"[^\W_]{2,40}", re.UNICODE)
