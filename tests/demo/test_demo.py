@@ -4,7 +4,7 @@ import re
 import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
-from django.core.management.base import CommandError
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -17,6 +17,7 @@ from samizdat.demo.services import (
     DEMO_PASSWORD, DEMO_USERNAME, REPORT, load_demo, parse_document, parse_when,
 )
 from samizdat.posts.models import Category, Media, Post, Tag
+from samizdat.posts.search import rebuild_index
 
 FEATURES = {
     "second-level heading": r"<h2[ >]",
@@ -39,14 +40,27 @@ FEATURES = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="module")
+def demo_media_root(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo, loaded once for this module (it takes seconds), and taken away after it.
+
+    Each test still runs in its own transaction, so what a test changes is rolled back.
+    """
+    media_root = tmp_path_factory.mktemp("demo-media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media_root, PASSWORD_HASHERS=FAST_HASHER):
+        load_demo(progress=lambda line: None)
+        yield media_root
+        call_command("flush", interactive=False, verbosity=0)
+        rebuild_index()  # the full-text index is no model table, so flush leaves it behind
 
 
 @pytest.fixture
-def demo(db):
-    load_demo(progress=lambda line: None)
+def demo(db, settings, demo_media_root):
+    settings.MEDIA_ROOT = demo_media_root
+    settings.PASSWORD_HASHERS = FAST_HASHER
 
 
 def test_parse_document_reads_header_then_markdown():
@@ -181,23 +195,3 @@ def test_demo_completes_a_partly_loaded_site(demo):
     Post.objects.filter(slug=REPORT[1]).delete()
     load_demo(progress=lambda line: None)
     assert Post.objects.filter(blog__slug=REPORT[0], slug=REPORT[1]).exists()
-
-
-def test_demo_command_if_empty_leaves_existing_blogs_alone(make_blog, capsys):
-    make_blog("ours")
-    call_command("demo", "--if-empty")
-    assert list(Blog.objects.values_list("slug", flat=True)) == ["ours"]
-    assert "already there" in capsys.readouterr().out
-
-
-def test_demo_command_prints_progress_and_sign_in(db, capsys):
-    call_command("demo")
-    out = capsys.readouterr().out
-    assert "/@dispatch/" in out and "/@listok/" in out and f"{DEMO_USERNAME} / {DEMO_PASSWORD}" in out
-
-
-def test_demo_command_refuses_to_add_public_passwords_beside_real_blogs(make_blog):
-    make_blog("ours")
-    with pytest.raises(CommandError, match="--force"):
-        call_command("demo")
-    assert not Blog.objects.filter(slug="dispatch").exists()
