@@ -120,7 +120,7 @@ def run_wrk(url, *, duration, connections, threads):
         ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "5s", "--latency", url],
         capture_output=True, text=True, timeout=duration + 60, check=True,
     ).stdout
-    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.M))
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", out, re.M))
     if set(latency) != {"50", "99"} or "Requests/sec:" not in out:
         sys.exit(f"could not read wrk's output for {url}:\n{out}")
     errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
