@@ -115,12 +115,7 @@ def reindex_blog(blog):
     """Index every post of `blog` afresh, e.g. after its language changed; returns how many are indexed."""
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM posts_search WHERE blog_id = %s", [blog.pk])
-    posts = Post.objects.filter(blog=blog, status=Post.Status.PUBLISHED).select_related("blog")
-    count = 0
-    for post in posts.iterator(chunk_size=500):
-        index_post(post)
-        count += 1
-    return count
+    return _index_all(Post.objects.filter(blog=blog))
 
 
 def rebuild_index():
@@ -128,9 +123,12 @@ def rebuild_index():
     blog's deletion, which leaves rows behind); returns how many are indexed."""
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM posts_search")
-    posts = Post.objects.filter(status=Post.Status.PUBLISHED).select_related("blog")
+    return _index_all(Post.objects.all())
+
+
+def _index_all(posts):
     count = 0
-    for post in posts.iterator(chunk_size=500):
+    for post in posts.filter(status=Post.Status.PUBLISHED).select_related("blog").iterator(chunk_size=500):
         index_post(post)
         count += 1
     return count
