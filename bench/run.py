@@ -224,7 +224,7 @@ def main():
         f"(Granian, SQLite), wrk -t{args.threads} -c{args.connections} -d{args.duration}s on loopback, "
         f"wrk and the server sharing the machine (load average {load_before:.1f} before the run). "
         f"The post has {facts['words']} words and no comments "
-        "(the target page's 20 comments come with the Conversation issue).",
+        "(the target page has 20: the bench should add them now that comments exist).",
         "",
         "| target | requests/s | p50 latency | p99 latency | failed |",
         "| --- | ---: | ---: | ---: | ---: |",
