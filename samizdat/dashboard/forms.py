@@ -345,3 +345,8 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = get_user_model()
         fields = ["display_name", "bio"]
+
+    def __init__(self, *args, has_avatar=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not has_avatar:
+            del self.fields["remove_avatar"]

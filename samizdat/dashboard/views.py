@@ -598,12 +598,16 @@ def reader(request):
 @login_required
 def profile(request):
     """One's name, bio and avatar, as shown beside likes and on the public profile."""
-    form = forms.ProfileForm(request.POST or None, request.FILES or None, instance=request.user)
+    person = social_selectors.person(request.user)
+    form = forms.ProfileForm(
+        request.POST or None, request.FILES or None, instance=request.user,
+        has_avatar=getattr(person, "avatar", None) is not None,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             if form.cleaned_data["avatar"]:
                 social_services.set_avatar(request.user, form.cleaned_data["avatar"])
-            elif form.cleaned_data["remove_avatar"]:
+            elif form.cleaned_data.get("remove_avatar"):
                 social_services.remove_avatar(request.user)
         except ValidationError as e:
             form.add_error("avatar", e)
@@ -611,4 +615,4 @@ def profile(request):
             form.save()
             messages.success(request, _("Profile saved."))
             return redirect("dashboard:profile")
-    return render(request, "dashboard/profile.html", {"form": form, "person": social_selectors.person(request.user)})
+    return render(request, "dashboard/profile.html", {"form": form, "person": person})

@@ -33,7 +33,9 @@ class Like(models.Model):
                 fields=["post", "user"], condition=Q(user__isnull=False), name="one_like_per_user"
             ),
             models.UniqueConstraint(fields=["ap_id"], condition=~Q(ap_id=""), name="unique_like_ap_id"),
-            models.CheckConstraint(condition=Q(local=False) | Q(user__isnull=False), name="local_like_has_user"),
+            models.CheckConstraint(
+                condition=Q(local=False) | Q(user__isnull=False), name="local_like_has_user"
+            ),
         ]
         indexes = [models.Index(fields=["post", "-created_at"], name="like_post_recent")]
 

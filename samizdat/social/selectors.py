@@ -80,7 +80,8 @@ def reader_posts(user):
 
 def profile(username):
     """The user named `username` with their avatar, and the blogs they own (404 if there is none)."""
-    user = get_object_or_404(get_user_model().objects.select_related("avatar"), username=username, is_active=True)
+    people = get_user_model().objects.select_related("avatar")
+    user = get_object_or_404(people, username=username, is_active=True)
     blogs = list(
         Blog.objects.filter(memberships__user=user, memberships__role=Role.OWNER).order_by("title")
     )

@@ -58,7 +58,10 @@ def unlike(request, blog_slug, post_id):
 def _back(request, blog):
     """Where the follow button was pressed (a path of ours), else the blog's home."""
     target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    ours = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    if ours:
         return target
     return blog.get_absolute_url()
 

@@ -131,3 +131,10 @@ def test_profile_page_is_at_tilde_username(make_user):
 
 def test_profile_page_of_an_unknown_user_is_not_found(client, db):
     assert client.get("/~nobody/").status_code == 404
+
+
+def test_profile_screen_offers_the_identicon_only_to_someone_with_a_picture(client, reader):
+    client.force_login(reader)
+    assert "remove_avatar" not in client.get(reverse("dashboard:profile")).context["form"].fields
+    services.set_avatar(reader, photo())
+    assert "remove_avatar" in client.get(reverse("dashboard:profile")).context["form"].fields

@@ -99,7 +99,8 @@ def test_post_page_asks_a_guest_to_sign_in_to_like(client, post):
 
 
 def test_post_page_count_is_an_aria_live_region(client, post):
-    assert re.search(r'<p class="likes-count" aria-live="polite"', likes_html(client.get(post.get_absolute_url())))
+    html = likes_html(client.get(post.get_absolute_url()))
+    assert re.search(r'<p class="likes-count" aria-live="polite"', html)
 
 
 def test_post_page_loads_the_like_script_from_our_host_for_signed_in_readers(client, post, reader):
@@ -121,7 +122,9 @@ def test_post_page_has_no_likes_on_a_preview(client, make_post):
 
 
 @pytest.mark.parametrize("signed_in", [False, True], ids=["guest", "signed-in"])
-def test_post_page_query_count_does_not_grow_with_likes(client, post, make_user, make_blog, reader, signed_in):
+def test_post_page_query_count_does_not_grow_with_likes(
+    client, post, make_user, make_blog, reader, signed_in
+):
     if signed_in:
         client.force_login(reader)
 

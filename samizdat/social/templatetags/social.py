@@ -16,7 +16,8 @@ def avatar(person, size=32):
     uploaded = getattr(person, "avatar", None)  # select_related("avatar") by the selectors
     if uploaded is not None and uploaded.image:
         return format_html(
-            '<img class="avatar" src="{}" width="{}" height="{}" alt="{}">', uploaded.image.url, size, size, person.name
+            '<img class="avatar" src="{}" width="{}" height="{}" alt="{}">',
+            uploaded.image.url, size, size, person.name,
         )
     return identicon_svg(person.pk, size, person.name)
 
