@@ -131,6 +131,11 @@ def _index_all(posts):
     for post in posts.filter(status=Post.Status.PUBLISHED).select_related("blog").iterator(chunk_size=500):
         index_post(post)
         count += 1
+    if connection.vendor == "postgresql":
+        # Fresh statistics, or the planner may walk every post instead of using the GIN index
+        # until autovacuum gets round to the table (seen: 250 ms instead of 1 ms on 20,000 posts).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE posts_search")
     return count
 
 
