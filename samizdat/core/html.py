@@ -4,9 +4,11 @@ Every fragment of HTML that comes from a user or another server passes through
 `sanitize_html` before it is stored or shown.
 """
 
-from urllib.parse import urljoin
+import re
+from urllib.parse import urljoin, urlsplit
 
 import nh3
+from django.conf import settings
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -86,7 +88,31 @@ def render_markdown(source):
             # Column alignment comes as a style attribute, which the sanitizer drops.
             token.attrSet("align", token.attrGet("style").removeprefix("text-align:"))
             del token.attrs["style"]
-    return sanitize_html(_MD.renderer.render(tokens, _MD.options, env))
+    return link_remote_images(sanitize_html(_MD.renderer.render(tokens, _MD.options, env)))
+
+
+_IMG = re.compile(r"<img\b([^>]*)>")
+_ATTR = re.compile(r'([a-z]+)="([^"]*)"')
+
+
+def link_remote_images(html):
+    """Turn images on other hosts into links to them, in sanitized HTML.
+
+    Showing such an image would make every reader's browser call that host, telling it who
+    reads what; a link leaves that choice to the reader.
+    """
+    own_host = urlsplit(settings.SITE_URL).netloc
+
+    def replace(match):
+        attrs = dict(_ATTR.findall(match[1]))
+        src = attrs.get("src", "")
+        host = urlsplit(src).netloc
+        if not host or host == own_host:
+            return match[0]
+        text = attrs.get("alt") or src
+        return f'<a href="{src}" class="remote-image" rel="noopener nofollow">{text}</a>'
+
+    return _IMG.sub(replace, html)
 
 
 def strip_tags(html):

@@ -44,3 +44,16 @@ def test_markdown_footnotes_link_both_ways():
 def test_markdown_table_column_alignment_survives_sanitizing():
     html = render_markdown("| n | name |\n|--:|:--|\n| 1 | a |")
     assert '<td align="right">1</td>' in html and "style" not in html
+
+
+def test_markdown_image_on_another_host_becomes_a_link():
+    html = render_markdown('![Crowd at the gate](https://tracker.example/p.jpg) <img src="//cdn.example/x.png">')
+    assert "<img" not in html
+    assert '<a href="https://tracker.example/p.jpg" class="remote-image" rel="noopener nofollow">Crowd at the gate</a>' in html
+    assert 'href="//cdn.example/x.png"' in html
+
+
+def test_markdown_image_on_our_own_host_stays_an_image(settings):
+    settings.SITE_URL = "https://news.example"
+    html = render_markdown("![a](/media/a.jpg) ![b](https://news.example/media/b.jpg)")
+    assert html.count("<img") == 2
