@@ -8,6 +8,7 @@ import logging
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Count, FilteredRelation, Q
 from django.utils import timezone
@@ -16,13 +17,14 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from samizdat.blogs.roles import Cap
 from samizdat.blogs.services import membership_for
+from samizdat.core.html import COMMENT_TAGS, sanitize_html
 from samizdat.posts.models import Post
 
 # services and tasks import each other: tasks run services, and services queue tasks once their
 # transaction commits. Neither uses the other while being imported.
 from . import spam, tasks
 from .models import Comment, CommentSettings, Policy, PostDiscussion, PostMailing, Subscription
-from .rendering import count_links, render_comment
+from .rendering import COMMENT_ATTRIBUTES, count_links, render_comment
 
 logger = logging.getLogger(__name__)
 
@@ -284,6 +286,34 @@ def submit_comment(post, submission, *, user=None, ip=None):
     if comment.status == Comment.Status.APPROVED:
         _on_commit(tasks.notify_subscribers_task, comment.pk)
     return comment, True
+
+
+def import_comment(post, *, parent, author_name, author_email, author_url, html, status, created_at,
+                   user=None, comment=None):
+    """Store (or update) a comment brought from another platform as it was there: its date, status and
+    place in the thread; nobody is notified and the spam filter is not asked."""
+    comment = comment or Comment(post=post)
+    comment.post, comment.parent, comment.user = post, parent, user
+    comment.depth = (parent.depth + 1) if parent else 1
+    comment.author_name = (author_name or _("Anonymous")).strip()[:100]
+    comment.author_email = author_email if _valid_email(author_email) else ""
+    comment.author_url = author_url[:200] if author_url.startswith(("http://", "https://")) else ""
+    comment.body = html
+    comment.html = sanitize_html(html, tags=COMMENT_TAGS, attributes=COMMENT_ATTRIBUTES, link_rel="nofollow ugc noopener")
+    comment.status, comment.reasons = status, []
+    comment.save()
+    # created_at is set on insert; the original date replaces it.
+    Comment.objects.filter(pk=comment.pk).update(created_at=created_at)
+    comment.created_at = created_at
+    return comment
+
+
+def _valid_email(value):
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return True
 
 
 def _on_commit(task, *args):

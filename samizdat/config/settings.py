@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "samizdat.social",
     "samizdat.feeds",
     "samizdat.dashboard",
+    "samizdat.portability",
     "samizdat.demo",
 ]
 
@@ -69,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "samizdat.portability.redirects.WordPressLinksMiddleware",
 ]
 
 ROOT_URLCONF = "samizdat.config.urls"
@@ -166,6 +168,16 @@ X_FRAME_OPTIONS = "DENY"
 # Uploads: the largest file accepted and the widths of the resized renditions.
 SAMIZDAT_MAX_UPLOAD_BYTES = int(os.environ.get("SAMIZDAT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
 SAMIZDAT_RENDITION_WIDTHS = (480, 960, 1600)
+
+# Outbound HTTP (samizdat.core.http): networks that may be fetched although they are not public,
+# comma-separated (e.g. 127.0.0.1/32 for a test server). Empty: only public addresses.
+SAMIZDAT_HTTP_ALLOWED_NETWORKS = [
+    n for n in os.environ.get("SAMIZDAT_HTTP_ALLOWED_NETWORKS", "").split(",") if n.strip()
+]
+# WordPress import: the dashboard imports files up to this size at once, in the request (larger
+# ones with `samizdat import-wxr`); media files larger than the second limit are not fetched.
+SAMIZDAT_IMPORT_MAX_BYTES = int(os.environ.get("SAMIZDAT_IMPORT_MAX_BYTES", 5 * 1024 * 1024))
+SAMIZDAT_IMPORT_MEDIA_MAX_BYTES = int(os.environ.get("SAMIZDAT_IMPORT_MEDIA_MAX_BYTES", 20 * 1024 * 1024))
 
 # Background work: an embedded SQLite queue by default; Redis when REDIS_URL is set, so
 # several worker machines can share one queue.

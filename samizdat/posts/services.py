@@ -151,3 +151,15 @@ def delete_post(post):
     """Delete a post or page for good, taking it out of the search index first."""
     search.remove_post(post)
     post.delete()
+
+
+def link_post(post, *, parent=None, featured_image=None):
+    """Set a page's parent or a post's featured image without a new revision (imports link these last)."""
+    fields = []
+    if parent is not None:
+        post.parent, fields = parent, [*fields, "parent"]
+    if featured_image is not None:
+        post.featured_image, fields = featured_image, [*fields, "featured_image"]
+    if fields:
+        post.save(update_fields=fields)
+    return post

@@ -1,0 +1,134 @@
+"""The one outbound HTTP client: every request Samizdat makes to another host goes through `fetch`.
+
+It is safe to point at addresses that users typed or that arrived in imported files:
+
+- only http and https, on any port;
+- the host name is resolved once here, and the request connects to that resolved address
+  (the name still goes in the Host header and, for https, in SNI and the certificate check),
+  so DNS cannot answer differently between the check and the connection;
+- addresses that are not global (private, loopback, link-local, multicast, reserved, shared,
+  unspecified, and IPv4 inside IPv6) are refused, unless an admin allowed their network in
+  `SAMIZDAT_HTTP_ALLOWED_NETWORKS` (tests use it for a server on loopback);
+- redirects are followed by hand, up to a limit, each hop checked like the first;
+- the body is read in chunks and refused past a size limit; the whole fetch has a deadline.
+"""
+
+import dataclasses
+import ipaddress
+import socket
+import time
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+from django.conf import settings
+
+USER_AGENT = "Samizdat (+https://samizdat.invalid/)"
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+DEFAULT_TIMEOUT = 20.0
+DEFAULT_MAX_REDIRECTS = 5
+REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+
+
+class FetchError(Exception):
+    """A fetch refused or failed; the message says why, in words fit for an import report."""
+
+
+@dataclasses.dataclass
+class Response:
+    url: str  # the final address, after redirects
+    status: int
+    content_type: str
+    content: bytes
+
+
+def _allowed_networks():
+    return [ipaddress.ip_network(n.strip(), strict=False) for n in settings.SAMIZDAT_HTTP_ALLOWED_NETWORKS if n.strip()]
+
+
+def check_address(ip):
+    """Raise FetchError unless `ip` is a global unicast address or in an allowed network."""
+    ip = ipaddress.ip_address(ip)
+    if any(ip in network for network in _allowed_networks()):
+        return
+    mapped = getattr(ip, "ipv4_mapped", None)
+    if mapped is not None:
+        ip = mapped
+    if not ip.is_global or ip.is_multicast:
+        raise FetchError(f"refused to connect to a non-public address ({ip})")
+
+
+def resolve(host, port):
+    """The addresses `host` resolves to, all checked; raise FetchError if any is refused."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise FetchError(f"cannot resolve {host}: {exc}") from exc
+    addresses = list(dict.fromkeys(info[4][0] for info in infos))
+    if not addresses:
+        raise FetchError(f"cannot resolve {host}")
+    # All of them, not only the first: a name answering both public and private is refused.
+    for address in addresses:
+        check_address(address)
+    return addresses
+
+
+def _target(url):
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise FetchError(f"only http and https addresses are fetched, not {parts.scheme or 'none'}")
+    if not parts.hostname:
+        raise FetchError("the address has no host")
+    if parts.username or parts.password:
+        raise FetchError("addresses with a user name or password are not fetched")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:
+        raise FetchError(f"bad port in {url}") from exc
+    return parts, parts.hostname, port
+
+
+def fetch(url, *, max_bytes=DEFAULT_MAX_BYTES, timeout=DEFAULT_TIMEOUT, max_redirects=DEFAULT_MAX_REDIRECTS):
+    """GET `url` within the limits and return a Response; raise FetchError when refused or failed."""
+    deadline = time.monotonic() + timeout
+    with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
+        for _hop in range(max_redirects + 1):
+            parts, host, port = _target(url)
+            address = resolve(host, port)[0]
+            netloc = f"[{address}]" if ":" in address else address
+            pinned = parts._replace(netloc=f"{netloc}:{port}").geturl()
+            default_port = 443 if parts.scheme == "https" else 80
+            headers = {
+                "Host": host if port == default_port else f"{host}:{port}",
+                "User-Agent": USER_AGENT,
+                "Accept-Encoding": "identity",
+            }
+            extensions = {"sni_hostname": host} if parts.scheme == "https" else {}
+            try:
+                request = client.build_request("GET", pinned, headers=headers, extensions=extensions)
+                response = client.send(request, stream=True)
+            except httpx.HTTPError as exc:
+                raise FetchError(f"could not fetch {url}: {exc.__class__.__name__} {exc}") from exc
+            try:
+                if response.status_code in REDIRECT_STATUSES and response.headers.get("location"):
+                    url = urljoin(url, response.headers["location"])
+                    continue
+                if response.status_code != 200:
+                    raise FetchError(f"{url} answered HTTP {response.status_code}")
+                declared = response.headers.get("content-length", "")
+                if declared.isdigit() and int(declared) > max_bytes:
+                    raise FetchError(f"{url} is larger than the limit of {max_bytes} bytes")
+                body = bytearray()
+                try:
+                    for chunk in response.iter_raw():
+                        body += chunk
+                        if len(body) > max_bytes:
+                            raise FetchError(f"{url} is larger than the limit of {max_bytes} bytes")
+                        if time.monotonic() > deadline:
+                            raise FetchError(f"{url} took longer than {timeout} seconds")
+                except httpx.HTTPError as exc:
+                    raise FetchError(f"could not fetch {url}: {exc.__class__.__name__} {exc}") from exc
+                content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+                return Response(url=url, status=response.status_code, content_type=content_type, content=bytes(body))
+            finally:
+                response.close()
+    raise FetchError(f"more than {max_redirects} redirects from the address")
