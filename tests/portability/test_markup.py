@@ -30,8 +30,8 @@ def test_pre_keeps_blank_lines():
 
 
 def test_caption_shortcode_becomes_figure():
-    html = rendered('[caption id="x" width="300"]<img src="https://e.example/a.jpg" alt="A"> A cat[/caption]')
-    assert "".join(html.split("\n")) == (
+    source = convert('[caption id="x" width="300"]<img src="https://e.example/a.jpg" alt="A"> A cat[/caption]')
+    assert "".join(source.split("\n")) == (
         '<figure><img src="https://e.example/a.jpg" alt="A"><figcaption>A cat</figcaption></figure>'
     )
 
