@@ -20,6 +20,7 @@ from samizdat.blogs import services as blog_services
 from samizdat.blogs.models import Blog, Invitation, Membership
 from samizdat.core.html import render_markdown
 from samizdat.core.links import absolute_url
+from samizdat.posts import search
 from samizdat.posts import services as post_services
 from samizdat.posts.media import delete_media, store_upload
 from samizdat.posts.models import Category, Media, Post, Revision, Tag
@@ -126,6 +127,9 @@ def settings(request, blog, membership):
     form = forms.BlogSettingsForm(request.POST or None, instance=blog)
     if request.method == "POST" and form.is_valid():
         form.save()
+        if "language" in form.changed_data:
+            # PostgreSQL's search stems words by the blog's language.
+            search.reindex_blog(blog)
         messages.success(request, _("Settings saved."))
         return redirect("dashboard:settings", blog.slug)
     if form.errors:

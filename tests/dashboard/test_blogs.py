@@ -1,7 +1,10 @@
+import pytest
+from django.db import connection
 from django.urls import reverse
 
 from samizdat.blogs.models import Blog, Membership
 from samizdat.blogs.roles import Role
+from samizdat.posts import search
 from samizdat.posts.models import Post
 
 
@@ -155,3 +158,18 @@ def test_post_list_ignores_a_bad_filter(world, login):
     url = reverse("dashboard:post_list", args=[world.blog.slug])
     response = login(world.owner).get(url, {"status": "nonsense", "author": "x"})
     assert response.status_code == 200 and "Author&#x27;s post" in response.content.decode()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="only PostgreSQL's search stems by language")
+def test_changing_the_blog_language_reindexes_its_posts_for_search(world, login, make_post):
+    make_post(world.blog, title="Отчёт", source="Рабочие объявили забастовку в порту.")
+    world.blog.language = "en"
+    world.blog.save()
+    search.reindex_blog(world.blog)
+    assert not list(search.search_posts(world.blog, "забастовка"))
+    response = login(world.owner).post(
+        reverse("dashboard:settings", args=[world.blog.slug]), settings_data(world.blog, language="ru")
+    )
+    assert response.status_code == 302
+    world.blog.refresh_from_db()
+    assert [p.title for p in search.search_posts(world.blog, "забастовка")] == ["Отчёт"]
