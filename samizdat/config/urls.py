@@ -8,7 +8,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("samizdat.accounts.urls")),
     path("dashboard/", include("samizdat.dashboard.urls")),
-    path("dashboard/", include("samizdat.portability.urls")),
     path("", include("samizdat.feeds.urls")),
     path("", include("samizdat.comments.urls")),
     path("", include("samizdat.social.urls")),

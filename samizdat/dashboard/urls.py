@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import comment_views, views
+from . import comment_views, import_views, views
 
 app_name = "dashboard"
 
@@ -16,6 +16,7 @@ blog_patterns = [
         views.post_revision_restore,
         name="post_revision_restore",
     ),
+    path("<slug:blog_slug>/import/", import_views.import_wordpress, name="import"),
     path("<slug:blog_slug>/pages/", views.page_list, name="page_list"),
     path("<slug:blog_slug>/pages/new/", views.page_create, name="page_create"),
     path("<slug:blog_slug>/pages/<int:pk>/", views.page_edit, name="page_edit"),

@@ -40,7 +40,7 @@ SECTIONS = [
     ("comments", gettext_lazy("Comments"), "dashboard:comment_list", can.can_moderate_comments),
     ("members", gettext_lazy("Members"), "dashboard:members", can.can_manage_blog),
     ("settings", gettext_lazy("Settings"), "dashboard:settings", can.can_manage_blog),
-    ("import", gettext_lazy("Import"), "portability:import", can.can_manage_blog),
+    ("import", gettext_lazy("Import"), "dashboard:import", can.can_manage_blog),
 ]
 EDITOR_ACTIONS = {"save", "preview", "publish", "schedule", "unpublish"}
 PUBLISHING_ACTIONS = {"publish", "schedule", "unpublish"}

@@ -8,7 +8,6 @@ import pytest
 from django.urls import reverse
 
 from samizdat.dashboard import urls
-from samizdat.portability import urls as portability_urls
 
 ROLES = ["anonymous", "outsider", "contributor", "author", "editor", "owner", "other_owner", "admin"]
 SIGNED_IN = set(ROLES) - {"anonymous"}
@@ -84,21 +83,19 @@ MATRIX = {
     "comment_moderate": ("post", comment, {"action": "approve"}, EDITORS),
     "comment_reply": ("post", comment, {"body": "Thank you."}, EDITORS),
     "comment_post_switch": ("post", lambda w: blog(w, pk=w.post.pk), {"open": "0"}, EDITORS),
-    # Screens of other apps mounted under /dashboard/, by their namespaced name.
-    "portability:import": ("get", blog, None, OWNERS),
+    "import": ("get", blog, None, OWNERS),
 }
 
 
 def test_permission_matrix_names_every_dashboard_url():
-    mounted = {f"portability:{p.name}" for p in portability_urls.urlpatterns}
-    assert {p.name for p in urls.urlpatterns} | mounted == set(MATRIX)
+    assert {p.name for p in urls.urlpatterns} == set(MATRIX)
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_dashboard_url_allows_only_its_roles(name, role, world, login):
     method, arguments, data, allowed = MATRIX[name]
-    url = reverse(name if ":" in name else f"dashboard:{name}", kwargs=arguments(world))
+    url = reverse(f"dashboard:{name}", kwargs=arguments(world))
     client = login(getattr(world, role))
     response = client.post(url, data) if method == "post" else client.get(url)
     if role == "anonymous":

@@ -16,7 +16,7 @@ def test_import_page_imports_upload_and_shows_summary(make_blog, make_user, clie
     owner = make_user()
     blog = make_blog("union", owner=owner)
     client.force_login(owner)
-    response = client.post(reverse("portability:import", args=[blog.slug]), upload(wxr(item(1, "Hello", slug="hello"))))
+    response = client.post(reverse("dashboard:import", args=[blog.slug]), upload(wxr(item(1, "Hello", slug="hello"))))
     assert response.status_code == 200 and "1 post" in response.content.decode()
     assert Post.objects.filter(blog=blog, slug="hello").exists()
 
@@ -25,7 +25,7 @@ def test_import_page_shows_where_a_broken_file_stopped(make_blog, make_user, cli
     owner = make_user()
     blog = make_blog("union", owner=owner)
     client.force_login(owner)
-    response = client.post(reverse("portability:import", args=[blog.slug]), upload(b"<rss><channel>"))
+    response = client.post(reverse("dashboard:import", args=[blog.slug]), upload(b"<rss><channel>"))
     assert "could not be read past line 1" in response.content.decode()
 
 
@@ -34,6 +34,6 @@ def test_import_page_refuses_file_over_limit(make_blog, make_user, client, setti
     owner = make_user()
     blog = make_blog("union", owner=owner)
     client.force_login(owner)
-    response = client.post(reverse("portability:import", args=[blog.slug]), upload(wxr(item(1, "Hello"))))
+    response = client.post(reverse("dashboard:import", args=[blog.slug]), upload(wxr(item(1, "Hello"))))
     assert response.status_code == 400 and "samizdat import-wxr" in response.content.decode()
     assert not Post.objects.exists()

@@ -1,30 +1,19 @@
-"""The dashboard's WordPress import page (owners only): thin, calling `wordpress.import_wxr`."""
+"""The WordPress import screen (owners only): thin, calling `portability.wordpress.import_wxr`."""
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from samizdat.blogs.models import Blog
-from samizdat.blogs.roles import Cap
-from samizdat.blogs.services import membership_for
+from samizdat.portability.wordpress import ImportStopped, import_wxr
 
-from .wordpress import ImportStopped, import_wxr
+from . import permissions as can
+from .views import _render, blog_view
 
 
-@login_required
-def import_wordpress(request, blog_slug):
+@blog_view(can.can_manage_blog)
+def import_wordpress(request, blog, membership):
     """Upload a WXR file and import it at once (small files; larger ones with `samizdat import-wxr`)."""
-    blog = get_object_or_404(Blog, slug=blog_slug)
-    membership = membership_for(request.user, blog)
-    if membership is None:
-        raise Http404
-    if not membership.can(Cap.MANAGE_BLOG):
-        raise PermissionDenied
     limit_mb = round(settings.SAMIZDAT_IMPORT_MAX_BYTES / 1048576, 1)
-    context = {"blog": blog, "membership": membership, "section": "import", "nav": [], "limit_mb": limit_mb}
+    context = {"limit_mb": limit_mb}
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
@@ -41,4 +30,7 @@ def import_wordpress(request, blog_slug):
                 summary = exc.summary
             context["summary"] = summary
             context["summary_lines"] = summary.lines()
-    return render(request, "portability/import.html", context, status=400 if context.get("error") else 200)
+    response = _render(request, "dashboard/import.html", blog, membership, "import", **context)
+    if context.get("error"):
+        response.status_code = 400
+    return response
