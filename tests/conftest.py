@@ -20,6 +20,12 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _test_client_host(settings):
+    # Django's test client calls itself "testserver"; the instance answers only its own hosts.
+    settings.SAMIZDAT_HOSTS = [*settings.SAMIZDAT_HOSTS, "testserver"]
+
+
 @pytest.fixture
 def make_user(db):
     def make(username=None, **kwargs):

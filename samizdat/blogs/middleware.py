@@ -1,12 +1,39 @@
 import re
 
 from django.conf import settings
+from django.http import HttpResponseBadRequest
+from django.http.request import split_domain_port, validate_host
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
 from .models import Blog
 
 BLOG_PATH = re.compile(r"^/@(?P<slug>[a-z0-9_-]+)/")
+# On a blog's own domain these paths stay the instance's; every other path is the blog's.
+INSTANCE_PATHS = re.compile(r"^/(?:@|static/|media/|dashboard/|accounts/|admin/|robots\.txt$|sitemap)")
+
+
+class BlogDomainMiddleware:
+    """Answer on the instance's hosts and on the blogs' own domains, and refuse other hosts.
+
+    Django's ALLOWED_HOSTS cannot list domains that owners add in the dashboard, so this
+    middleware, which runs first, checks the Host header instead (ALLOWED_HOSTS is "*").
+    On a blog's domain, /2026/03/02/slug/ is served as /@blog/2026/03/02/slug/, which also
+    keeps WordPress permalinks working for a blog that moved here with its domain.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        domain, _port = split_domain_port(request.META.get("HTTP_HOST") or request.META.get("SERVER_NAME", ""))
+        if not validate_host(domain, settings.SAMIZDAT_HOSTS):
+            blog = Blog.objects.filter(custom_domain=domain).only("slug").first() if domain else None
+            if blog is None:
+                return HttpResponseBadRequest("Unknown host.", content_type="text/plain")
+            if not INSTANCE_PATHS.match(request.path_info):
+                request.path_info = f"/@{blog.slug}{request.path_info}"
+        return self.get_response(request)
 
 
 class BlogLanguageMiddleware:

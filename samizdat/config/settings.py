@@ -33,7 +33,10 @@ if not SECRET_KEY:
         key_file.write_text(SECRET_KEY)
         key_file.chmod(0o600)
 
-ALLOWED_HOSTS = [h for h in os.environ.get("SAMIZDAT_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h]
+# The instance's own host names. Blogs' custom domains are added in the dashboard, so Django's
+# check is open and samizdat.blogs.middleware.BlogDomainMiddleware refuses any other host.
+SAMIZDAT_HOSTS = [h for h in os.environ.get("SAMIZDAT_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h]
+ALLOWED_HOSTS = ["*"]
 # The public origin of this instance, used for absolute links in feeds and sitemaps
 # when there is no request (tasks, CLI).
 SITE_URL = os.environ.get("SAMIZDAT_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -61,6 +64,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "samizdat.blogs.middleware.BlogDomainMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
