@@ -354,23 +354,31 @@ def tag_list(request, blog, membership):
     )
 
 
-@blog_view(can.can_manage_terms)
-def tag_edit(request, blog, membership, pk):
-    tag = get_object_or_404(Tag, blog=blog, pk=pk)
-    form = forms.TagForm(request.POST or None, instance=tag, blog=blog)
+def _term_edit(request, blog, membership, pk, *, model, form_class, section, url_stem, saved):
+    """Rename or re-parent a tag or category; its URLs are dashboard:<url_stem>_list and _delete."""
+    term = get_object_or_404(model, blog=blog, pk=pk)
+    form = form_class(request.POST or None, instance=term, blog=blog)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, _("Tag saved."))
-        return redirect("dashboard:tag_list", blog.slug)
+        messages.success(request, saved)
+        return redirect(f"dashboard:{url_stem}_list", blog.slug)
     return _render(
         request,
         "dashboard/term_edit.html",
         blog,
         membership,
-        "tags",
+        section,
         form=form,
-        term=Tag.objects.get(pk=pk),
-        delete_url=reverse("dashboard:tag_delete", args=[blog.slug, pk]),
+        term=model.objects.get(pk=pk),  # the stored name, not the one being typed
+        delete_url=reverse(f"dashboard:{url_stem}_delete", args=[blog.slug, pk]),
+    )
+
+
+@blog_view(can.can_manage_terms)
+def tag_edit(request, blog, membership, pk):
+    return _term_edit(
+        request, blog, membership, pk, model=Tag, form_class=forms.TagForm, section="tags", url_stem="tag",
+        saved=_("Tag saved."),
     )
 
 
@@ -407,21 +415,9 @@ def category_list(request, blog, membership):
 
 @blog_view(can.can_manage_terms)
 def category_edit(request, blog, membership, pk):
-    category = get_object_or_404(Category, blog=blog, pk=pk)
-    form = forms.CategoryForm(request.POST or None, instance=category, blog=blog)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Category saved."))
-        return redirect("dashboard:category_list", blog.slug)
-    return _render(
-        request,
-        "dashboard/term_edit.html",
-        blog,
-        membership,
-        "categories",
-        form=form,
-        term=Category.objects.get(pk=pk),
-        delete_url=reverse("dashboard:category_delete", args=[blog.slug, pk]),
+    return _term_edit(
+        request, blog, membership, pk, model=Category, form_class=forms.CategoryForm, section="categories",
+        url_stem="category", saved=_("Category saved."),
     )
 
 
