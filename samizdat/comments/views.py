@@ -2,6 +2,7 @@
 
 from urllib.parse import quote, unquote
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -27,6 +28,11 @@ def own_comment_ids(request):
 def remembered_guest(request):
     """Name, email and website this browser asked us to remember, for its own comment form only."""
     return {field: unquote(request.COOKIES.get(cookie, ""))[:254] for field, cookie in GUEST_COOKIES.items()}
+
+
+def _secure_cookies(request):
+    # Behind a front server that ends TLS the request looks like plain HTTP: trust the site address.
+    return request.is_secure() or settings.SESSION_COOKIE_SECURE
 
 
 def _client_ip(request):
@@ -67,14 +73,14 @@ def post_comment(request, blog_slug, post_id):
     ids = [comment.pk] + [i for i in own_comment_ids(request) if i != comment.pk]
     response.set_signed_cookie(
         OWN_COOKIE, ",".join(map(str, ids[:20])), salt=OWN_SALT, max_age=30 * 24 * 3600,
-        httponly=True, samesite="Lax", secure=request.is_secure(),
+        httponly=True, samesite="Lax", secure=_secure_cookies(request),
     )
     if not form.signed_in:
         for field, cookie in GUEST_COOKIES.items():
             if data["remember"]:
                 response.set_cookie(
                     cookie, quote(data[field] or ""), max_age=YEAR, httponly=True, samesite="Lax",
-                    secure=request.is_secure(),
+                    secure=_secure_cookies(request),
                 )
             else:
                 response.delete_cookie(cookie, samesite="Lax")

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "samizdat.blogs.middleware.BlogDomainMiddleware",
+    "samizdat.core.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -165,9 +166,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# An instance whose public address is https:// sends its cookies only over HTTPS and asks
+# browsers to come back only over HTTPS (HSTS, a year unless set; 0 turns it off), even behind a
+# front server that ends TLS (see samizdat.core.middleware).
+SERVED_OVER_HTTPS = SITE_URL.startswith("https://")
+SESSION_COOKIE_SECURE = SERVED_OVER_HTTPS
+CSRF_COOKIE_SECURE = SERVED_OVER_HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("SAMIZDAT_HSTS_SECONDS", 365 * 24 * 3600 if SERVED_OVER_HTTPS else 0))
+if SERVED_OVER_HTTPS:
+    # Behind a front server Django sees http://, so it would refuse forms whose Origin is https://.
+    CSRF_TRUSTED_ORIGINS = [SITE_URL]
 
 # Uploads: the largest file accepted and the widths of the resized renditions.
 SAMIZDAT_MAX_UPLOAD_BYTES = int(os.environ.get("SAMIZDAT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))

@@ -1,6 +1,7 @@
 """Like and unlike in a real browser: enhanced in place with scripts on, plain form posts with them off."""
 
 import pytest
+from playwright.sync_api import expect
 
 from samizdat.social.models import Like
 
@@ -33,14 +34,14 @@ def test_like_and_unlike_with_scripts_on_update_the_page_in_place(
     page.evaluate("window.notReloaded = true")
 
     likes.get_by_role("button", name="Like").click()
-    page.wait_for_function("document.querySelector('#likes [aria-live]').textContent.includes('1 blogger')")
+    expect(page.locator("#likes [aria-live]")).to_contain_text("1 blogger")
     assert likes.locator("[aria-live=polite]").inner_text() == "1 blogger likes this."
     assert likes.get_by_role("link", name="Lena Liker").get_attribute("href") == f"/~{liker.username}/"
     assert likes.get_by_role("button", name="Unlike").is_visible()
     assert Like.objects.filter(post=post, user=liker).count() == 1
 
     likes.get_by_role("button", name="Unlike").click()
-    page.wait_for_function("document.querySelector('#likes [aria-live]').textContent.includes('first')")
+    expect(page.locator("#likes [aria-live]")).to_contain_text("first")
     assert likes.get_by_role("link", name="Lena Liker").count() == 0
     assert likes.get_by_role("button", name="Like").is_visible()
     assert not Like.objects.filter(post=post).exists()
@@ -54,7 +55,7 @@ def test_like_double_click_with_scripts_on_counts_once(page, live_server, site, 
     sign_in(page, live_server, liker.username)
     page.goto(live_server.url + post.get_absolute_url())
     page.locator("#likes").get_by_role("button", name="Like").dblclick()
-    page.wait_for_function("document.querySelector('#likes [aria-live]').textContent.includes('1 blogger')")
+    expect(page.locator("#likes [aria-live]")).to_contain_text("1 blogger")
     page.wait_for_load_state("networkidle")
     assert page.locator("#likes [aria-live=polite]").inner_text() == "1 blogger likes this."
     assert Like.objects.filter(post=post).count() == 1

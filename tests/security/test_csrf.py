@@ -1,0 +1,87 @@
+"""Every URL that takes a POST refuses one without a CSRF token, except the documented exceptions."""
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from samizdat.core.converters import FourDigitConverter, TwoDigitConverter
+
+# URL name: why it needs no CSRF token. Each one must be safe to POST from anywhere.
+EXEMPT = {
+    # RFC 8058 one-click unsubscribe: mail clients POST without a form; the signed token in the
+    # address is the credential, and unsubscribing is all it can do.
+    "comments:unsubscribe": "signed token, RFC 8058 one-click",
+}
+
+
+def walk(resolvers, namespace=""):
+    """(full URL name, pattern, callback) of every named URL pattern, admin's included."""
+    for entry in resolvers:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from walk(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}", entry
+
+
+def sample_kwargs(pattern):
+    """Arguments that fit a route's converters; the objects need not exist (CSRF is checked first)."""
+    samples = {}
+    for name, converter in getattr(pattern.pattern, "converters", {}).items():
+        if isinstance(converter, FourDigitConverter):
+            samples[name] = 2024
+        elif isinstance(converter, TwoDigitConverter):
+            samples[name] = 1
+        elif converter.regex == "[0-9]+":
+            samples[name] = 1
+        else:
+            samples[name] = "x"
+    return samples
+
+
+def ours():
+    """Our URL patterns (not the admin's, which Django protects and tests) with sample addresses."""
+    for name, pattern in walk(get_resolver().url_patterns):
+        if name.startswith("admin:"):
+            continue
+        if name == "media":
+            yield name, "/media/uploads/x.png"
+        else:
+            yield name, reverse(name, kwargs=sample_kwargs(pattern))
+
+
+def test_url_walk_finds_the_forms_that_change_things():
+    names = {name for name, _ in ours()}
+    expected = {"accounts:login", "comments:post", "social:like", "dashboard:post_edit", "dashboard:settings"}
+    assert expected <= names
+
+
+def test_no_view_is_csrf_exempt_but_the_documented_ones():
+    exempt = {
+        name for name, pattern in walk(get_resolver().url_patterns)
+        if getattr(pattern.callback, "csrf_exempt", False)
+    }
+    assert exempt == set(EXEMPT)
+
+
+@pytest.mark.parametrize("signed_in", [False, True], ids=["anonymous", "signed-in"])
+def test_post_without_csrf_token_is_refused_on_every_url(db, make_user, signed_in):
+    client = Client(enforce_csrf_checks=True)
+    if signed_in:
+        client.force_login(make_user(is_superuser=True))
+    accepted = {}
+    for name, path in ours():
+        if name in EXEMPT:
+            continue
+        response = client.post(path, {"title": "x", "body": "x"})
+        if response.status_code != 403:
+            accepted[name] = (path, response.status_code)
+    assert accepted == {}
+
+
+def test_post_with_the_wrong_csrf_token_is_refused(db, make_user):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_user())
+    client.get("/dashboard/")
+    response = client.post("/dashboard/new/", {"csrfmiddlewaretoken": "x" * 64, "slug": "b", "title": "B"})
+    assert response.status_code == 403
