@@ -1,5 +1,6 @@
 """Writing and publishing: every change to a post goes through these functions."""
 
+import hashlib
 import logging
 
 from django.db import transaction
@@ -35,7 +36,8 @@ def terms_from_names(blog, names):
     """The blog's tags with these names, creating the missing ones."""
     tags = []
     for name in dict.fromkeys(n.strip() for n in names if n.strip()):
-        slug = slugify(name, allow_unicode=True) or name
+        # A name with no letter or digit (":", "🔥") slugifies to nothing: give it a stable address.
+        slug = slugify(name, allow_unicode=True) or f"tag-{hashlib.sha256(name.encode()).hexdigest()[:10]}"
         tag, _ = Tag.objects.get_or_create(blog=blog, slug=slug, defaults={"name": name})
         tags.append(tag)
     return tags
