@@ -64,8 +64,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "samizdat.blogs.middleware.BlogDomainMiddleware",
+    # Headers first, so that even the answer to an unknown host carries them.
     "samizdat.core.middleware.SecurityHeadersMiddleware",
+    "samizdat.blogs.middleware.BlogDomainMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -177,6 +178,11 @@ SERVED_OVER_HTTPS = SITE_URL.startswith("https://")
 SESSION_COOKIE_SECURE = SERVED_OVER_HTTPS
 CSRF_COOKIE_SECURE = SERVED_OVER_HTTPS
 SECURE_HSTS_SECONDS = int(os.environ.get("SAMIZDAT_HSTS_SECONDS", 365 * 24 * 3600 if SERVED_OVER_HTTPS else 0))
+# Behind a front server that ends TLS and says so in X-Forwarded-Proto, Django can tell https
+# requests apart, which forms on blogs' own https domains need. Only set it when the front
+# server overwrites that header: otherwise a client could claim https.
+if env_bool("SAMIZDAT_TRUST_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if SERVED_OVER_HTTPS:
     # Behind a front server Django sees http://, so it would refuse forms whose Origin is https://.
     CSRF_TRUSTED_ORIGINS = [SITE_URL]

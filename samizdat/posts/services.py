@@ -35,9 +35,11 @@ def unique_slug(blog, text, *, exclude_pk=None, max_length=200):
 def terms_from_names(blog, names):
     """The blog's tags with these names, creating the missing ones."""
     tags = []
-    for name in dict.fromkeys(n.strip() for n in names if n.strip()):
+    max_length = Tag._meta.get_field("name").max_length
+    for name in dict.fromkeys(n.strip()[:max_length] for n in names if n.strip()):
         # A name with no letter or digit (":", "🔥") slugifies to nothing: give it a stable address.
-        slug = slugify(name, allow_unicode=True) or f"tag-{hashlib.sha256(name.encode()).hexdigest()[:10]}"
+        slug = slugify(name, allow_unicode=True)[:max_length].strip("-")
+        slug = slug or f"tag-{hashlib.sha256(name.encode()).hexdigest()[:10]}"
         tag, _ = Tag.objects.get_or_create(blog=blog, slug=slug, defaults={"name": name})
         tags.append(tag)
     return tags

@@ -18,7 +18,8 @@ def blog_on_domain(make_blog):
 
 
 def test_unknown_host_is_refused(client, db):
-    assert client.get("/", HTTP_HOST="evil.example").status_code == 400
+    response = client.get("/", HTTP_HOST="evil.example")
+    assert response.status_code == 400 and "Content-Security-Policy" in response.headers
 
 
 def test_custom_domain_root_is_the_blog_home(client, blog_on_domain, make_post):

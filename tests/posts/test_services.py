@@ -5,7 +5,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from samizdat.posts.models import Post
-from samizdat.posts.services import publish_due_posts, publish_post, restore_revision, save_post, unique_slug
+from samizdat.posts.services import (
+    publish_due_posts, publish_post, restore_revision, save_post, terms_from_names, unique_slug,
+)
 
 
 def test_every_save_keeps_a_revision(make_post):
@@ -67,3 +69,8 @@ def test_page_cannot_take_a_slug_the_blog_uses(make_blog):
 
 def test_page_titled_like_a_blog_url_gets_another_slug(make_post):
     assert make_post(kind=Post.Kind.PAGE, title="Search").slug == "search-2"
+
+
+def test_very_long_tag_name_is_cut_to_fit(make_blog):
+    (tag,) = terms_from_names(make_blog(), ["solidarity " * 30])
+    assert len(tag.name) <= 100 and len(tag.slug) <= 100 and tag.slug.startswith("solidarity-")

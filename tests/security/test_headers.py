@@ -83,6 +83,7 @@ def settings_for_site_url(site_url, tmp_path, **extra):
     names = [
         "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SECURE_HSTS_SECONDS", "CSRF_TRUSTED_ORIGINS",
         "SESSION_COOKIE_HTTPONLY", "CSRF_COOKIE_HTTPONLY", "SESSION_COOKIE_SAMESITE", "CSRF_COOKIE_SAMESITE",
+        "SECURE_PROXY_SSL_HEADER",
     ]
     code = (
         "import json; from samizdat.config import settings as s; "
@@ -151,3 +152,12 @@ def test_guest_comment_cookies_are_secure_http_only_and_same_site_on_an_https_in
     for name in names:
         cookie = response.cookies[name]
         assert cookie["secure"] and cookie["httponly"] and cookie["samesite"] == "Lax", name
+
+
+def test_forwarded_proto_is_not_trusted_by_default(tmp_path):
+    assert settings_for_site_url("https://samizdat.example", tmp_path)["SECURE_PROXY_SSL_HEADER"] is None
+
+
+def test_forwarded_proto_is_trusted_when_the_admin_turns_it_on(tmp_path):
+    values = settings_for_site_url("https://samizdat.example", tmp_path, SAMIZDAT_TRUST_FORWARDED_PROTO="1")
+    assert values["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
