@@ -5,12 +5,14 @@ import zoneinfo
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.validators import RegexValidator
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from samizdat.blogs.models import Blog, Membership
 from samizdat.blogs.roles import Role
+from samizdat.comments import services as comment_services
 from samizdat.posts import services as post_services
 from samizdat.posts.models import Category, Media, Post, Tag
 
@@ -59,6 +61,10 @@ class PostForm(forms.ModelForm):
         required=False,
         widget=PublishTimeInput,
     )
+    allow_comments = forms.BooleanField(
+        label=_("Allow comments"), required=False, initial=True,
+        help_text=_("Readers may comment on this post, if the blog’s discussion settings allow comments."),
+    )
 
     class Meta:
         model = Post
@@ -86,6 +92,8 @@ class PostForm(forms.ModelForm):
         ) % {"tz": blog.time_zone}
         if not self.is_bound and self.instance.published_at:
             self.initial["publish_at"] = self.instance.published_at
+        if "allow_comments" in self.fields and self.instance.pk and not self.is_bound:
+            self.initial["allow_comments"] = comment_services.post_switch_open(self.instance)
         if "categories" in self.fields:
             self.fields["categories"].choices = [
                 (cat.pk, "— " * depth + cat.name) for cat, depth in post_services.category_choices(blog)
@@ -114,6 +122,13 @@ class PostForm(forms.ModelForm):
 
     def submit(self, *, editor):
         """Store the post as the pressed button says: keep its status, publish, schedule or unpublish."""
+        with transaction.atomic():
+            post = self._store(editor)
+            if "allow_comments" in self.fields:
+                comment_services.set_post_open(post, self.cleaned_data["allow_comments"])
+        return post
+
+    def _store(self, editor):
         post = self.instance
         terms = {}
         if "tags" in self.fields:
@@ -135,6 +150,7 @@ class PageForm(PostForm):
 
     tags = None
     categories = None
+    allow_comments = None
 
     class Meta(PostForm.Meta):
         fields = ["title", "source", "excerpt", "slug", "parent", "menu_order", "featured_image"]

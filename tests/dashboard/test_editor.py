@@ -4,6 +4,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from samizdat.comments import services as comment_services
 from samizdat.posts.models import Category, Post
 
 
@@ -24,6 +25,7 @@ def form_data(action="save", **fields):
         "tags": "",
         "publish_at": "",
         "featured_image": "",
+        "allow_comments": "on",  # ticked, as the editor shows it for a new post
         "action": action,
     }
     data.update(fields)
@@ -318,3 +320,39 @@ def test_contributor_cannot_delete_own_published_post(world, login, make_post):
     post = make_post(world.blog, author=world.contributor)
     url = reverse("dashboard:post_delete", args=[world.blog.slug, post.pk])
     assert login(world.contributor).post(url).status_code == 403
+
+
+def test_allow_comments_is_ticked_in_a_new_posts_editor(world, login):
+    response = login(world.author).get(new_post_url(world.blog))
+    assert 'name="allow_comments"' in response.content.decode() and response.context["form"]["allow_comments"].value()
+
+
+def test_allow_comments_unticked_closes_comments_on_the_post(world, login):
+    data = form_data(title=world.post.title)
+    del data["allow_comments"]  # an unticked checkbox is not sent
+    login(world.author).post(edit_url(world.post), data)
+    assert comment_services.post_switch_open(world.post) is False
+
+
+def test_allow_comments_ticked_reopens_comments_on_the_post(world, login):
+    comment_services.set_post_open(world.post, False)
+    login(world.author).post(edit_url(world.post), form_data(title=world.post.title))
+    assert comment_services.post_switch_open(world.post) is True
+
+
+def test_allow_comments_is_saved_with_a_new_post(world, login):
+    data = form_data(title="Closed thread")
+    del data["allow_comments"]
+    login(world.author).post(new_post_url(world.blog), data)
+    assert comment_services.post_switch_open(Post.objects.get(title="Closed thread")) is False
+
+
+def test_allow_comments_shows_unticked_for_a_post_with_comments_closed(world, login):
+    comment_services.set_post_open(world.post, False)
+    response = login(world.author).get(edit_url(world.post))
+    assert response.context["form"]["allow_comments"].value() is False
+
+
+def test_allow_comments_is_not_on_the_page_editor(world, login):
+    response = login(world.editor).get(reverse("dashboard:page_edit", args=[world.blog.slug, world.page.pk]))
+    assert 'name="allow_comments"' not in response.content.decode()
