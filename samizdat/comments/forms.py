@@ -84,3 +84,17 @@ class CommentForm(forms.Form):
     def option_fields(self):
         names = ["notify_replies", "notify_posts"] + ([] if self.signed_in else ["remember"])
         return [self[name] for name in names]
+
+
+class FollowByEmailForm(forms.Form):
+    """A guest's "Follow this blog by email": an address, and the field only robots fill in."""
+
+    # Not "Email": on a post page the comment form has a field of that name.
+    email = forms.EmailField(
+        label=_("Your email address"), max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "required": True}),
+    )
+    homepage = forms.CharField(
+        label=_("Leave this field empty"), required=False, max_length=200,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )

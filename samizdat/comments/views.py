@@ -4,6 +4,7 @@ from urllib.parse import quote, unquote
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -11,7 +12,8 @@ from samizdat.posts.models import Post
 from samizdat.posts.selectors import get_blog, menu_pages
 
 from . import services
-from .forms import CommentForm, seconds_since
+from .forms import CommentForm, FollowByEmailForm, seconds_since
+from .models import Subscription
 
 OWN_COOKIE = "samizdat_own_comments"  # signed: ids of this browser's recent comments
 OWN_SALT = "samizdat.comments.own"
@@ -112,3 +114,19 @@ def unsubscribe(request, token):
     return render(request, "comments/subscription.html", {"state": "unsubscribe", "subscription": subscription})
 
 
+def follow_by_email(request, blog_slug):
+    """A guest asks for the blog's new posts by email; only a confirmation link is sent (double opt-in)."""
+    blog = get_blog(request, blog_slug)
+    context = {"blog": blog, "menu_pages": menu_pages(blog)}
+    if request.method != "POST":
+        form = FollowByEmailForm(auto_id="follow-page-%s")
+        context.update(form=form, sent="sent" in request.GET)
+        return render(request, "comments/follow_by_email.html", context)
+    form = FollowByEmailForm(request.POST, auto_id="follow-page-%s")
+    if not form.is_valid():
+        return render(request, "comments/follow_by_email.html", {**context, "form": form}, status=400)
+    if not form.cleaned_data["homepage"]:  # robots fill in the hidden field; they are told it worked
+        services.subscribe(form.cleaned_data["email"], Subscription.Kind.POSTS, blog)
+    response = redirect(reverse("comments:follow_by_email", kwargs={"blog_slug": blog.slug}) + "?sent=1")
+    response.status_code = 303
+    return response

@@ -1,9 +1,10 @@
-"""Template tags that put comments on the public pages: `{% comments_section %}`, `{% comment_count post %}`."""
+"""Template tags that put comments on the public pages: `{% comments_section %}`, `{% comment_count post %}`,
+`{% follow_by_email_form blog %}`."""
 
 from django import template
 
 from .. import services, views
-from ..forms import CommentForm
+from ..forms import CommentForm, FollowByEmailForm
 
 register = template.Library()
 
@@ -53,3 +54,15 @@ def comment_count(context, post):
         if request is not None:
             request._comment_counts = cache
     return cache[post.pk]
+
+
+@register.inclusion_tag("comments/_follow_by_email.html", takes_context=True)
+def follow_by_email_form(context, blog, place="footer"):
+    """"Follow this blog by email" for readers who are not signed in (they have the Follow button)."""
+    request = context["request"]
+    if request.user.is_authenticated:
+        return {"show": False}
+    return {
+        "show": True, "blog": blog, "place": place, "csrf_token": context.get("csrf_token"),
+        "form": FollowByEmailForm(auto_id=f"follow-{place}-%s"),
+    }
