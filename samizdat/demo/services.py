@@ -7,8 +7,15 @@ Markdown follows. Dates are relative to the moment of loading (`-30d 09:15` is t
 `image:NAME` in a text stands for the URL of the picture drawn by `images.RECIPES[NAME]`, stored
 through the ordinary upload path; `(post:SLUG)` links to an earlier post of the same blog.
 
-Loading skips whatever already exists (writers by username, blogs and posts by slug), so running
-it twice adds nothing and a half-loaded database gets completed.
+A blog's `comments/SLUG.md` holds a conversation under its post SLUG: comments separated by `+++`
+lines, each with a header (`by: USERNAME` for a demo writer, else `name:` and `email:` for a guest;
+`reply_to: N` for the Nth comment of the file; `status: held` to leave it for the moderators).
+They go in through the comments app's intake like any reader's, and what its rules hold for a
+first-time commenter a moderator approves, except the comment marked held. A writer's
+`follows:` (blog slugs) and `likes:` (`blog/post` slugs) go through the social app's services.
+
+Loading skips whatever already exists (writers by username, blogs and posts by slug, comments by
+their place in the file), so running it twice adds nothing and a half-loaded database gets completed.
 """
 
 import datetime
@@ -25,9 +32,12 @@ from samizdat.accounts.services import create_user
 from samizdat.blogs.models import Blog, Membership
 from samizdat.blogs.roles import CAPABILITIES, Cap, Role
 from samizdat.blogs.services import create_blog, set_role
+from samizdat.comments import services as comment_services
 from samizdat.posts.media import store_upload
 from samizdat.posts.models import Category, Post
 from samizdat.posts.services import publish_post, save_post, terms_from_names
+from samizdat.social import services as social_services
+from samizdat.social.models import Follow, Like
 
 from . import images
 
@@ -38,6 +48,7 @@ DEMO_PASSWORD = "samizdat-demo"
 REPORT = ("dispatch", "heat-survey")
 
 FRONT_MATTER_END = "---"
+COMMENT_SEPARATOR = "+++"
 RELATIVE_TIME = re.compile(r"^(?P<days>[-+]\d+)d(?: (?P<hour>\d{1,2}):(?P<minute>\d{2}))?$")
 IMAGE_REF = re.compile(r"image:(?P<name>[a-z0-9-]+)")
 POST_LINK = re.compile(r"\(post:(?P<slug>[-\w]+)\)")
@@ -125,7 +136,7 @@ class _BlogLoader:
         self.directory, self.writers, self.now, self.progress = directory, writers, now, progress
         self.meta, _ = _read(directory / "blog.md")
         self.media = {}
-        self.created = {"posts": 0, "pages": 0, "images": 0}
+        self.created = {"posts": 0, "pages": 0, "images": 0, "comments": 0}
 
     def load(self):
         slug = self.directory.name
@@ -147,6 +158,13 @@ class _BlogLoader:
         for kind, folder in ((Post.Kind.PAGE, "pages"), (Post.Kind.POST, "posts")):
             for path in sorted((self.directory / folder).glob("*.md")):
                 self._load_post(path, kind)
+        comment_settings = comment_services.settings_for(self.blog)
+        if comment_settings.pk is None:
+            # The demo's writers have example.org addresses: nobody would read the author notices.
+            comment_settings.notify_authors = False
+            comment_services.save_settings(comment_settings)
+        for path in sorted((self.directory / "comments").glob("*.md")):
+            self._load_comments(path)
         self.progress(f"  /@{slug}/  {self.blog.title} ({self.blog.language}): {_added(self.created)}")
         return self.created
 
@@ -204,6 +222,29 @@ class _BlogLoader:
                 raise ValueError(f"{path.relative_to(CONTENT)}: a scheduled post needs a future time")
         self.created["pages" if kind == Post.Kind.PAGE else "posts"] += 1
 
+    def _load_comments(self, path):
+        """The conversation under one post, through the comments app's intake and moderation."""
+        post = Post.objects.select_related("blog").get(blog=self.blog, slug=path.stem)
+        texts = path.read_text(encoding="utf-8").split(f"\n{COMMENT_SEPARATOR}\n")
+        loaded = []
+        for n, text in enumerate(texts, start=1):
+            try:
+                meta, body = parse_document(text)
+            except ValueError as error:
+                raise ValueError(f"{path.relative_to(CONTENT)}, comment {n}: {error}") from None
+            user = self.writers[meta["by"]] if "by" in meta else None
+            parent = loaded[int(meta["reply_to"]) - 1] if "reply_to" in meta else None
+            submission = comment_services.Submission(
+                body=body.strip(), name=meta.get("name", ""), email=meta.get("email", ""),
+                parent_id=parent.pk if parent else None, nonce=f"demo-{n}", elapsed=60.0,
+            )
+            # The nonce makes a second load find the comment instead of adding it again.
+            comment, created = comment_services.submit_comment(post, submission, user=user)
+            if comment.status == comment.Status.PENDING and meta.get("status") != "held":
+                comment = comment_services.moderate(comment, "approve")
+            loaded.append(comment)
+            self.created["comments"] += created
+
     def _publisher(self, username):
         if Cap.PUBLISH_POSTS in CAPABILITIES[self.roles[username]]:
             return self.writers[username]
@@ -217,7 +258,7 @@ def load_demo(progress=print, now=None):
     now = now or timezone.now()
     writers = _load_writers()
     progress(f"  writers: {', '.join(sorted(writers))} (each signs in with the demo password)")
-    totals = {"posts": 0, "pages": 0, "images": 0}
+    totals = {"posts": 0, "pages": 0, "images": 0, "comments": 0}
     directories = sorted(
         blog_directories(),
         key=lambda p: (int(_read(p / "blog.md")[0].get("order", 99)), p.name),
@@ -226,4 +267,19 @@ def load_demo(progress=print, now=None):
         created = _BlogLoader(directory, writers, now, progress).load()
         for what, n in created.items():
             totals[what] += n
+    totals.update(_load_likes_and_follows(writers))
     return f"{len(directories)} blogs, {_added(totals)}"
+
+
+def _load_likes_and_follows(writers):
+    """The writers' `follows:` and `likes:` lines, through the social app's services; what was added."""
+    before = {"likes": Like.objects.count(), "follows": Follow.objects.count()}
+    for path in sorted((CONTENT / "writers").glob("*.md")):
+        meta, _ = _read(path)
+        user = writers[path.stem]
+        for slug in split_list(meta.get("follows")):
+            social_services.follow_blog(user, Blog.objects.get(slug=slug))
+        for ref in split_list(meta.get("likes")):
+            blog_slug, _, post_slug = ref.partition("/")
+            social_services.like_post(user, Post.objects.get(blog__slug=blog_slug, slug=post_slug))
+    return {"likes": Like.objects.count() - before["likes"], "follows": Follow.objects.count() - before["follows"]}

@@ -12,12 +12,14 @@ from PIL import Image
 from samizdat.accounts.models import User
 from samizdat.blogs.models import Blog, Membership
 from samizdat.blogs.roles import Role
+from samizdat.comments.models import Comment
 from samizdat.core.html import strip_tags
 from samizdat.demo.services import (
     DEMO_PASSWORD, DEMO_USERNAME, REPORT, load_demo, parse_document, parse_when,
 )
 from samizdat.posts.models import Category, Media, Post, Tag
 from samizdat.posts.search import rebuild_index
+from samizdat.social.models import Follow, Like
 
 FEATURES = {
     "second-level heading": r"<h2[ >]",
@@ -184,10 +186,15 @@ def test_demo_draft_and_scheduled_post_are_hidden_from_readers(demo, client):
         assert client.get(post.get_absolute_url()).status_code == 404, post.slug
 
 
+def _counts():
+    models = (User, Blog, Post, Media, Comment, Like, Follow)
+    return [model.objects.count() for model in models]
+
+
 def test_demo_loaded_twice_adds_nothing(demo):
-    counts = (User.objects.count(), Blog.objects.count(), Post.objects.count(), Media.objects.count())
+    counts = _counts()
     summary = load_demo(progress=lambda line: None)
-    assert (User.objects.count(), Blog.objects.count(), Post.objects.count(), Media.objects.count()) == counts
+    assert _counts() == counts
     assert "nothing new" in summary
 
 
@@ -195,3 +202,31 @@ def test_demo_completes_a_partly_loaded_site(demo):
     Post.objects.filter(slug=REPORT[1]).delete()
     load_demo(progress=lambda line: None)
     assert Post.objects.filter(blog__slug=REPORT[0], slug=REPORT[1]).exists()
+
+
+def test_demo_has_threaded_conversations_on_two_or_three_posts(demo):
+    threaded = Comment.objects.filter(parent__isnull=False).values("post").distinct().count()
+    assert 2 <= Comment.objects.values("post").distinct().count() <= 3 and threaded >= 2
+
+
+def test_demo_holds_one_comment_for_moderation(demo):
+    assert Comment.objects.filter(status=Comment.Status.PENDING).count() == 1
+    assert Comment.objects.exclude(status__in=[Comment.Status.PENDING, Comment.Status.APPROVED]).count() == 0
+
+
+def test_demo_comments_are_in_their_blogs_language(demo):
+    for comment in Comment.objects.select_related("post__blog"):
+        cyrillic = bool(re.search(r"[а-яА-ЯәіңғүұқөһӘІҢҒҮҰҚӨҺ]", comment.body))
+        assert cyrillic == (comment.post.blog.language in {"ru", "kk"}), comment.body
+
+
+def test_demo_writers_like_posts_and_follow_blogs(demo):
+    assert Like.objects.values("user").distinct().count() >= 5
+    assert Follow.objects.values("user").distinct().count() >= 5
+
+
+def test_demo_post_page_shows_its_conversation_and_likes(demo, client):
+    post = Post.objects.get(blog__slug=REPORT[0], slug=REPORT[1])
+    html = client.get(post.get_absolute_url()).content.decode()
+    reply = Comment.objects.filter(post=post, parent__isnull=False).first()
+    assert f'id="comment-{reply.pk}"' in html and "bloggers like this" in html
