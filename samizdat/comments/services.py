@@ -359,7 +359,13 @@ class Discussion:
 
 
 _SETTINGS_FIELDS = [f.attname for f in CommentSettings._meta.concrete_fields]
-_COMMENT_FIELDS = [f.attname for f in Comment._meta.concrete_fields]
+# What the thread shows of each comment; the other columns (the email, the address, the spam
+# filter's notes) stay in the database and load only if something asks for them.
+_COMMENT_FIELDS = [
+    f.attname for f in Comment._meta.concrete_fields
+    if f.attname in {"id", "post_id", "parent_id", "depth", "user_id", "author_name", "author_url", "html",
+                     "status", "created_at"}
+]
 
 
 def load_discussion(post, *, own_ids=(), page=1):
@@ -389,7 +395,7 @@ def load_discussion(post, *, own_ids=(), page=1):
             comment_settings = CommentSettings(**values) if values["id"] else CommentSettings(blog=post.blog)
             open_ = row["discussion__open"] is not False
         if row["c__id"] is not None:
-            comments.append(Comment(**{f: row[f"c__{f}"] for f in _COMMENT_FIELDS}))
+            comments.append(Comment.from_db(rows.db, _COMMENT_FIELDS, [row[f"c__{f}"] for f in _COMMENT_FIELDS]))
     comment_settings.blog = post.blog
     nodes = {c.pk: Node(c, own_pending=c.status == Comment.Status.PENDING) for c in comments}
     roots = []

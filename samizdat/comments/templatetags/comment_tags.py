@@ -1,7 +1,13 @@
-"""Template tags that put comments on the public pages: `{% comments_section %}`, `{% comment_count post %}`,
-`{% follow_by_email_form blog %}`."""
+"""Template tags that put comments on the public pages: `{% comments_section %}`, `{% comment_thread %}`,
+`{% comment_count post %}`, `{% follow_by_email_form blog %}`."""
 
 from django import template
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+from django.utils.formats import get_format
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from .. import services, views
 from ..forms import CommentForm, FollowByEmailForm
@@ -38,6 +44,73 @@ def comments_section(context):
         "page": loaded.page, "count": loaded.count, "closed": closed, "form": form, "reply_to": reply_to,
         "max_depth": loaded.settings.thread_depth,
     }
+
+
+# One comment of the thread, with its replies nested inside. Written out here rather than as an
+# included template per comment: on a long thread the template engine spent most of the page's
+# time on these few lines (about 0.1 ms a comment against 0.01 ms here).
+_COMMENT = (
+    '<li class="comment depth-{depth}{held}" id="comment-{pk}">\n'
+    '  <article class="h-entry" aria-labelledby="comment-{pk}-by">\n'
+    '    <footer class="comment-meta">\n'
+    '      <p id="comment-{pk}-by" class="p-author h-card">{author}{badge}</p>\n'
+    '      <p><a class="u-url" href="#comment-{pk}"><time class="dt-published" datetime="{iso}">{date}</time></a></p>\n'
+    '    </footer>\n'
+    '    {notice}\n'
+    '    <div class="e-content">{html}</div>\n'
+    '    {reply}\n'
+    '  </article>\n'
+    '  {replies}\n'
+    '</li>\n'
+)
+
+
+class _ThreadWriter:
+    """Writes a thread's nodes as HTML, with the words and date format of the active language."""
+
+    def __init__(self, post, closed, max_depth):
+        self.post_author_id, self.closed, self.max_depth = post.author_id, closed, max_depth
+        self.date_format = get_format("DATETIME_FORMAT")
+        self.author_badge = f' <span class="badge">{escape(gettext("Author"))}</span>'
+        self.notice = f'<p class="notice" role="status">{escape(gettext("Your comment is awaiting moderation."))}</p>'
+        self.reply_label, self.reply_word = gettext("Reply to %(name)s"), escape(gettext("Reply"))
+
+    def write(self, nodes, out):
+        for node in nodes:
+            c = node.comment
+            name = escape(c.author_name)
+            if c.author_url:
+                author = f'<a class="u-url p-name" href="{escape(c.author_url)}" rel="nofollow ugc noopener">{name}</a>'
+            else:
+                author = f'<span class="p-name">{name}</span>'
+            reply = ""
+            if not self.closed and not node.own_pending and c.depth < self.max_depth:
+                # As {% blocktranslate %} does: the name is escaped, the translated words are not.
+                label = self.reply_label % {"name": name}
+                reply = (
+                    f'<p class="reply"><a rel="nofollow" href="?replytocom={c.pk}#respond" aria-label="{label}">'
+                    f"{self.reply_word}</a></p>"
+                )
+            replies = ""
+            if node.replies:
+                inner = []
+                self.write(node.replies, inner)
+                replies = '<ol class="children">' + "".join(inner) + "</ol>"
+            created = timezone.localtime(c.created_at)
+            out.append(_COMMENT.format(
+                depth=c.depth, held=" held" if node.own_pending else "", pk=c.pk, author=author,
+                badge=self.author_badge if c.user_id and c.user_id == self.post_author_id else "",
+                iso=escape(created.isoformat()), date=escape(format_date(created, self.date_format)),
+                notice=self.notice if node.own_pending else "", html=c.html, reply=reply, replies=replies,
+            ))
+
+
+@register.simple_tag
+def comment_thread(post, nodes, closed, max_depth):
+    """The comments of `nodes` and their replies, as the <li> items of a comment list."""
+    out = []
+    _ThreadWriter(post, closed, max_depth).write(nodes, out)
+    return mark_safe("".join(out))
 
 
 @register.simple_tag(takes_context=True)
