@@ -332,6 +332,8 @@ class Importer:
             self.page_parents.append((post.pk, record.parent))
         if record.meta.get("_thumbnail_id"):
             self.featured.append((post.pk, record.meta["_thumbnail_id"].strip()))
+        if record.comment_status in ("open", "closed"):
+            comment_services.set_post_open(post, record.comment_status == "open")
         self.comments(post, record)
         return post
 

@@ -97,6 +97,7 @@ class Item:
     parent: str = "0"
     menu_order: str = "0"
     password: str = ""
+    comment_status: str = ""  # "open", "closed" or "" (not said)
     attachment_url: str = ""
     # (taxonomy, slug, name) of each term the item has
     terms: list = dataclasses.field(default_factory=list)
@@ -175,7 +176,8 @@ def _item(elem):
         date=f.get("wp:post_date", "").strip(), date_gmt=f.get("wp:post_date_gmt", "").strip(),
         slug=slug(f.get("wp:post_name")), status=f.get("wp:status", "").strip(),
         parent=f.get("wp:post_parent", "0").strip() or "0", menu_order=f.get("wp:menu_order", "0").strip() or "0",
-        password=f.get("wp:post_password", "").strip(), attachment_url=f.get("wp:attachment_url", "").strip(),
+        password=f.get("wp:post_password", "").strip(), comment_status=f.get("wp:comment_status", "").strip(),
+        attachment_url=f.get("wp:attachment_url", "").strip(),
         line=elem.sourceline,
     )
     for child in elem:

@@ -10,6 +10,7 @@ from PIL import Image
 
 from samizdat.blogs.models import Blog
 from samizdat.comments.models import Comment
+from samizdat.comments.services import post_switch_open
 from samizdat.portability.wordpress import import_wxr
 from samizdat.posts.models import Post
 
@@ -190,3 +191,9 @@ def test_command_imports_and_prints_summary(db, write_wxr):
     call_command("import-wxr", str(path), "--blog", "union", "--no-media", stdout=out, stderr=err)
     assert "Imported: 1 author, 1 blog, 1 post" in out.getvalue()
     assert "100%" in err.getvalue() and Blog.objects.filter(slug="union").exists()
+
+
+def test_import_closes_comments_where_wordpress_had_them_closed(db):
+    run(wxr(item(1, "Quiet", slug="quiet", extra="<wp:comment_status>closed</wp:comment_status>"),
+            item(2, "Open", slug="open", extra="<wp:comment_status>open</wp:comment_status>")))
+    assert [post_switch_open(Post.objects.get(slug=s)) for s in ("quiet", "open")] == [False, True]
