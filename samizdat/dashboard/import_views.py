@@ -1,8 +1,12 @@
-"""The WordPress import screen (owners only): thin, calling `portability.wordpress.import_wxr`."""
+"""The WordPress import screen and export download (owners only): thin, calling `portability`."""
 
 from django.conf import settings
+from django.http import StreamingHttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
+from samizdat.portability.export import generate
 from samizdat.portability.wordpress import ImportStopped, import_wxr
 
 from . import permissions as can
@@ -33,4 +37,14 @@ def import_wordpress(request, blog, membership):
     response = _render(request, "dashboard/import.html", blog, membership, "import", **context)
     if context.get("error"):
         response.status_code = 400
+    return response
+
+
+@require_GET
+@blog_view(can.can_manage_blog)
+def export_wordpress(request, blog, membership):
+    """Download the blog as a WordPress export (WXR), written as it is sent."""
+    response = StreamingHttpResponse(generate(blog), content_type="application/xml; charset=utf-8")
+    day = timezone.localdate(timezone=blog.tzinfo).isoformat()
+    response["Content-Disposition"] = f'attachment; filename="{blog.slug}.wordpress.{day}.xml"'
     return response

@@ -17,6 +17,7 @@ blog_patterns = [
         name="post_revision_restore",
     ),
     path("<slug:blog_slug>/import/", import_views.import_wordpress, name="import"),
+    path("<slug:blog_slug>/export/", import_views.export_wordpress, name="export"),
     path("<slug:blog_slug>/pages/", views.page_list, name="page_list"),
     path("<slug:blog_slug>/pages/new/", views.page_create, name="page_create"),
     path("<slug:blog_slug>/pages/<int:pk>/", views.page_edit, name="page_edit"),

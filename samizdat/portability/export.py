@@ -130,7 +130,7 @@ def _for_wpautop(fragment):
     paragraph into <br> (wp-includes/formatting.php); Markdown's soft line breaks are spaces.
     `<pre>` keeps its newlines, which wpautop leaves alone.
     """
-    if "\n" not in fragment:
+    if "\n" not in fragment or not fragment.strip():
         return fragment
     nodes = lxml_html.fragments_fromstring(fragment)
     out = []
@@ -172,7 +172,10 @@ def _used_media(blog):
     for text in Post.objects.filter(blog=blog).values_list("html", flat=True).iterator():
         names.update(unquote(m) for m in pattern.findall(text))
     media = Media.objects.filter(blog=blog)
-    return [m for m in media.order_by("pk").iterator() if m.pk in featured or m.file.name in names]
+    return [
+        m for m in media.order_by("pk").iterator()
+        if m.pk in featured or m.file.name in names or names.intersection(m.renditions.values())
+    ]
 
 
 def generate(blog, *, progress=None):

@@ -84,6 +84,7 @@ MATRIX = {
     "comment_reply": ("post", comment, {"body": "Thank you."}, EDITORS),
     "comment_post_switch": ("post", lambda w: blog(w, pk=w.post.pk), {"open": "0"}, EDITORS),
     "import": ("get", blog, None, OWNERS),
+    "export": ("get", blog, None, OWNERS),
 }
 
 

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 from lxml import etree
 
@@ -124,6 +125,13 @@ def test_export_parses_as_wxr_1_2(source_blog):
     assert channel.findtext("title") == "Source" and channel.findtext("language") == "en"
     assert channel.findtext(f"{WP}base_blog_url").endswith("/@source/")
     assert len(channel.findall("item")) == Post.objects.filter(blog=source_blog).count()
+
+
+def test_export_uses_wordpress_prefixes(source_blog):
+    # WordPress's fallback parsers (WXR_Parser_XML, WXR_Parser_Regex) match "wp:post_id" literally.
+    data = export(source_blog).decode()
+    assert "<wp:post_id>" in data and "<content:encoded>" in data and "<dc:creator>" in data
+    assert not re.search(r"<ns\d+:", data)
 
 
 def test_export_holds_no_email_or_ip_address(source_blog):
@@ -294,3 +302,33 @@ def test_export_skips_media_no_post_uses(make_blog, make_post):
     types = [i.findtext(f"{WP}post_type") for i in etree.fromstring(export(blog)).iter("item")]
     assert types == ["post"]
 
+
+def test_export_lists_media_a_post_shows_in_its_text(make_blog, make_post):
+    blog = make_blog("pictures")
+    owner = blog.memberships.first().user
+    media = store_upload(blog, owner, SimpleUploadedFile("cat.png", png(), content_type="image/png"))
+    make_post(blog, title="Cat", source=f"![A cat]({media.file.url})")
+    root = etree.fromstring(export(blog))
+    urls = [i.findtext(f"{WP}attachment_url") for i in root.iter("item") if i.findtext(f"{WP}post_type") == "attachment"]
+    assert len(urls) == 1 and urls[0].endswith(media.file.url)
+
+
+def test_export_writes_empty_post_text(make_blog, make_post):
+    blog = make_blog("quiet")
+    make_post(blog, title="Empty", source="")
+    root = etree.fromstring(export(blog))
+    assert root.find("channel/item").findtext("{http://purl.org/rss/1.0/modules/content/}encoded") == ""
+
+
+def test_export_download_streams_the_file(source_blog, client):
+    client.force_login(source_blog.memberships.get(role=Role.OWNER).user)
+    response = client.get(reverse("dashboard:export", args=["source"]))
+    assert response.streaming and response["Content-Disposition"].startswith('attachment; filename="source.')
+    root = etree.fromstring(b"".join(response.streaming_content))
+    assert len(root.find("channel").findall("item")) == 7
+
+
+def test_import_page_offers_export_button(source_blog, client):
+    client.force_login(source_blog.memberships.get(role=Role.OWNER).user)
+    response = client.get(reverse("dashboard:import", args=["source"]))
+    assert reverse("dashboard:export", args=["source"]) in response.content.decode()
