@@ -2,6 +2,7 @@
 
 import hashlib
 import logging
+import unicodedata
 
 from django.db import transaction
 from django.utils import timezone
@@ -36,7 +37,10 @@ def terms_from_names(blog, names):
     """The blog's tags with these names, creating the missing ones."""
     tags = []
     max_length = Tag._meta.get_field("name").max_length
-    for name in dict.fromkeys(n.strip()[:max_length] for n in names if n.strip()):
+    # Control characters (NUL among them, which PostgreSQL refuses) and lone surrogates (which
+    # no database can store as UTF-8) have no place in a name.
+    cleaned = ("".join(ch for ch in n if unicodedata.category(ch) not in ("Cc", "Cs")).strip() for n in names)
+    for name in dict.fromkeys(n[:max_length] for n in cleaned if n):
         # A name with no letter or digit (":", "🔥") slugifies to nothing: give it a stable address.
         slug = slugify(name, allow_unicode=True)[:max_length].strip("-")
         slug = slug or f"tag-{hashlib.sha256(name.encode()).hexdigest()[:10]}"
