@@ -15,27 +15,38 @@ from samizdat.blogs.models import Blog
 from samizdat.posts.models import Post
 
 
-class Like(models.Model):
-    """Someone likes a post: counted once per person."""
+class Reaction(models.Model):
+    """What a like and a follow share: who (a local user, or later a remote actor) and when."""
 
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="likes")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="likes"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="%(class)ss"
     )
     local = models.BooleanField(default=True)
     ap_id = models.URLField(_("ActivityPub id"), max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        abstract = True
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["ap_id"], condition=~Q(ap_id=""), name="unique_%(class)s_ap_id"),
+            models.CheckConstraint(
+                condition=Q(local=False) | Q(user__isnull=False), name="local_%(class)s_has_user"
+            ),
+        ]
+
+
+class Like(Reaction):
+    """Someone likes a post: counted once per person."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="likes")
+
+    class Meta(Reaction.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["post", "user"], condition=Q(user__isnull=False), name="one_like_per_user"
             ),
-            models.UniqueConstraint(fields=["ap_id"], condition=~Q(ap_id=""), name="unique_like_ap_id"),
-            models.CheckConstraint(
-                condition=Q(local=False) | Q(user__isnull=False), name="local_like_has_user"
-            ),
+            *Reaction.Meta.constraints,
         ]
         indexes = [models.Index(fields=["post", "-created_at"], name="like_post_recent")]
 
@@ -43,27 +54,17 @@ class Like(models.Model):
         return f"{self.user or self.ap_id} likes {self.post}"
 
 
-class Follow(models.Model):
+class Follow(Reaction):
     """Someone follows a blog, and sees its new posts in their reader."""
 
     blog = models.ForeignKey(Blog, on_delete=models.CASCADE, related_name="follows")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="follows"
-    )
-    local = models.BooleanField(default=True)
-    ap_id = models.URLField(_("ActivityPub id"), max_length=500, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(Reaction.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["blog", "user"], condition=Q(user__isnull=False), name="one_follow_per_user"
             ),
-            models.UniqueConstraint(fields=["ap_id"], condition=~Q(ap_id=""), name="unique_follow_ap_id"),
-            models.CheckConstraint(
-                condition=Q(local=False) | Q(user__isnull=False), name="local_follow_has_user"
-            ),
+            *Reaction.Meta.constraints,
         ]
         indexes = [models.Index(fields=["user", "blog"], name="follow_user_blog")]
 
