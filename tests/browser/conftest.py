@@ -96,3 +96,17 @@ def site(make_user, make_blog, make_post):
     )
     page = make_post(blog, title="About us", kind=Post.Kind.PAGE, source="We organise the port.")
     return dict(author=author, blog=blog, category=category, post=post, long_post=long_post, page=page)
+
+
+@pytest.fixture
+def sign_in(live_server):
+    """Sign a page in through the login form, as a reader would."""
+
+    def sign_in(page, username, password):
+        page.goto(live_server.url + "/accounts/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_load_state()
+
+    return sign_in

@@ -19,7 +19,9 @@ def leave_comment(page, body, *, name="Vera", email="vera@example.test"):
     page.wait_for_load_state()
 
 
-def test_guest_comment_is_held_then_approved_then_visible(new_context, live_server, make_user, make_blog, make_post):
+def test_guest_comment_is_held_then_approved_then_visible(
+    new_context, live_server, make_user, make_blog, make_post, sign_in
+):
     owner = make_user("ana", password=PASSWORD)
     post = make_post(make_blog("dockers", owner=owner), title="The port strike ends")
     url = live_server.url + post.get_absolute_url()
@@ -36,11 +38,7 @@ def test_guest_comment_is_held_then_approved_then_visible(new_context, live_serv
     assert "Solidarity from the print shop." not in stranger.content()
 
     moderator = new_context().new_page()
-    moderator.goto(live_server.url + "/accounts/login/")
-    moderator.get_by_label("Username").fill("ana")
-    moderator.get_by_label("Password").fill(PASSWORD)
-    moderator.get_by_role("button", name="Sign in").click()
-    moderator.wait_for_load_state()
+    sign_in(moderator, "ana", PASSWORD)
     moderator.goto(f"{live_server.url}/dashboard/dockers/comments/")
     row = moderator.locator("tr", has_text="Solidarity from the print shop.")
     assert "First comment from this commenter on this blog." in row.inner_text()

@@ -15,19 +15,11 @@ def liker(make_user):
     return make_user("lena", password=PASSWORD, display_name="Lena Liker")
 
 
-def sign_in(page, live_server, username):
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-
-
 def test_like_and_unlike_with_scripts_on_update_the_page_in_place(
-    page, live_server, site, liker, outside_requests
+    page, live_server, site, liker, outside_requests, sign_in
 ):
     post = site["post"]
-    sign_in(page, live_server, liker.username)
+    sign_in(page, liker.username, PASSWORD)
     page.goto(live_server.url + post.get_absolute_url())
     likes = page.locator("#likes")
     assert likes.locator("[aria-live=polite]").inner_text() == "Be the first to like this."
@@ -50,9 +42,9 @@ def test_like_and_unlike_with_scripts_on_update_the_page_in_place(
     assert outside_requests == []
 
 
-def test_like_double_click_with_scripts_on_counts_once(page, live_server, site, liker):
+def test_like_double_click_with_scripts_on_counts_once(page, live_server, site, liker, sign_in):
     post = site["post"]
-    sign_in(page, live_server, liker.username)
+    sign_in(page, liker.username, PASSWORD)
     page.goto(live_server.url + post.get_absolute_url())
     page.locator("#likes").get_by_role("button", name="Like").dblclick()
     expect(page.locator("#likes [aria-live]")).to_contain_text("1 blogger")
@@ -61,10 +53,12 @@ def test_like_double_click_with_scripts_on_counts_once(page, live_server, site, 
     assert Like.objects.filter(post=post).count() == 1
 
 
-def test_like_and_unlike_with_scripts_off_post_the_form_and_come_back(new_context, live_server, site, liker):
+def test_like_and_unlike_with_scripts_off_post_the_form_and_come_back(
+    new_context, live_server, site, liker, sign_in
+):
     post = site["post"]
     page = new_context(java_script_enabled=False).new_page()
-    sign_in(page, live_server, liker.username)
+    sign_in(page, liker.username, PASSWORD)
     page.goto(live_server.url + post.get_absolute_url())
     likes = page.locator("#likes")
 

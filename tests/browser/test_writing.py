@@ -8,17 +8,13 @@ PASSWORD = "a long browser passphrase 7"
 
 
 def test_post_written_and_published_in_dashboard_is_readable_anonymously(
-    new_context, live_server, make_user, make_blog
+    new_context, live_server, make_user, make_blog, sign_in
 ):
     writer = make_user("vera", password=PASSWORD)
     blog = make_blog("harbour", title="Harbour News", owner=writer)
 
     page = new_context().new_page()
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Username").fill("vera")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    sign_in(page, "vera", PASSWORD)
 
     page.goto(f"{live_server.url}/dashboard/{blog.slug}/posts/new/")
     page.get_by_label("Title").fill("Cranes back at work")
