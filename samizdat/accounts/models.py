@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,3 +13,23 @@ class User(AbstractUser):
     @property
     def name(self):
         return self.display_name or self.get_full_name() or self.username
+
+
+class Attempt(models.Model):
+    """One refused try at a rate-limited action (sign-in now), counted by samizdat.accounts.ratelimit.
+
+    Neither the typed username nor the client's address is stored: only keyed hashes (HMAC with
+    SECRET_KEY), and rows are deleted once older than the longest window (purge_attempts_task).
+    """
+
+    action = models.CharField(max_length=32)
+    account = models.CharField(max_length=64, blank=True)
+    address = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["action", "account", "created_at"], name="attempt_account_idx"),
+            models.Index(fields=["action", "address", "created_at"], name="attempt_address_idx"),
+            models.Index(fields=["created_at"], name="attempt_created_idx"),
+        ]

@@ -239,6 +239,12 @@ SAMIZDAT_COMMENT_RATE_PER_HOUR = int(os.environ.get("SAMIZDAT_COMMENT_RATE_PER_H
 SAMIZDAT_COMMENT_MIN_SECONDS = float(os.environ.get("SAMIZDAT_COMMENT_MIN_SECONDS", 3))
 SAMIZDAT_COMMENT_IP_DAYS = int(os.environ.get("SAMIZDAT_COMMENT_IP_DAYS", 3))
 
+# Sign-in: failures allowed per typed username and per client address within the window (seconds);
+# past that, sign-in is refused with 429 until the oldest failure leaves the window.
+SAMIZDAT_LOGIN_RATE_PER_ACCOUNT = int(os.environ.get("SAMIZDAT_LOGIN_RATE_PER_ACCOUNT", 5))
+SAMIZDAT_LOGIN_RATE_PER_ADDRESS = int(os.environ.get("SAMIZDAT_LOGIN_RATE_PER_ADDRESS", 20))
+SAMIZDAT_LOGIN_RATE_WINDOW = int(os.environ.get("SAMIZDAT_LOGIN_RATE_WINDOW", 15 * 60))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

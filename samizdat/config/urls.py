@@ -1,10 +1,13 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from samizdat.core import views as core_views
 
 urlpatterns = [
+    # The admin signs in through the rate-limited sign-in page, not its own unlimited form.
+    path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
     path("admin/", admin.site.urls),
     path("accounts/", include("samizdat.accounts.urls")),
     path("dashboard/", include("samizdat.dashboard.urls")),

@@ -1,0 +1,104 @@
+"""Rate limits counted in the database, so they hold across worker processes and restarts.
+
+Plain functions over `Attempt` rows: sign-in uses them now; sign-up, password reset and the
+federation inbox can use them with their own action name. Each limit allows `max_failures`
+failures of one identity (an account or a client address) within a sliding `window`; past that,
+the caller answers 429 with the seconds returned by `retry_after`.
+
+Identities are stored only as keyed hashes (HMAC-SHA256 with SECRET_KEY). Whoever holds the
+server holds the key and could still test guesses (IPv4 has few addresses), so rows are also
+deleted once older than the longest window (`purge_attempts`).
+"""
+
+import datetime
+import ipaddress
+import math
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from .models import Attempt
+
+_SALT = "samizdat.accounts.ratelimit"
+LOGIN = "login"
+
+
+@dataclass(frozen=True)
+class Limit:
+    """At most `max_failures` failures of the identity `field`=`key` within `window`."""
+
+    field: str  # "account" or "address"
+    key: str
+    max_failures: int
+    window: datetime.timedelta
+
+
+def _hash(kind, value):
+    return salted_hmac(f"{_SALT}.{kind}", value, algorithm="sha256").hexdigest()
+
+
+def account_key(username):
+    """The keyed hash standing for a typed username, whether or not such an account exists."""
+    return _hash("account", (username or "").strip().casefold())
+
+
+def address_key(ip):
+    """The keyed hash standing for a client address; IPv6 counts by /64, what one host gets."""
+    try:
+        address = ipaddress.ip_address((ip or "").strip())
+    except ValueError:
+        return _hash("address", ip or "")
+    if address.version == 6 and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    if address.version == 6:
+        return _hash("address", str(ipaddress.ip_network(f"{address}/64", strict=False)))
+    return _hash("address", str(address))
+
+
+def retry_after(action, limits, *, now=None):
+    """Seconds to wait before `action` may be tried again under `limits`; 0 when it may now."""
+    now = now or timezone.now()
+    wait = 0
+    for limit in limits:
+        if limit.max_failures <= 0:
+            continue
+        recent = (
+            Attempt.objects.filter(action=action, created_at__gt=now - limit.window, **{limit.field: limit.key})
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)[: limit.max_failures]
+        )
+        recent = list(recent)
+        if len(recent) >= limit.max_failures:
+            # Free again when the oldest of the last max_failures failures leaves the window.
+            free_at = recent[-1] + limit.window
+            wait = max(wait, math.ceil((free_at - now).total_seconds()))
+    return max(wait, 0)
+
+
+def record_failure(action, *, account="", address="", now=None):
+    """Count one failure of `action` against the given identities (hashes from the *_key functions)."""
+    Attempt.objects.create(action=action, account=account, address=address, created_at=now or timezone.now())
+
+
+def clear_failures(action, *, account):
+    """Forget an account's failures of `action`, after it succeeded; the address's stay counted."""
+    Attempt.objects.filter(action=action, account=account).update(account="")
+
+
+def purge_attempts(*, now=None):
+    """Delete attempts older than the longest configured window; how many."""
+    longest = datetime.timedelta(seconds=settings.SAMIZDAT_LOGIN_RATE_WINDOW)
+    cutoff = (now or timezone.now()) - longest
+    deleted, _by_model = Attempt.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
+def login_limits(username, ip):
+    """The sign-in limits for a typed username coming from a client address."""
+    window = datetime.timedelta(seconds=settings.SAMIZDAT_LOGIN_RATE_WINDOW)
+    return [
+        Limit("account", account_key(username), settings.SAMIZDAT_LOGIN_RATE_PER_ACCOUNT, window),
+        Limit("address", address_key(ip), settings.SAMIZDAT_LOGIN_RATE_PER_ADDRESS, window),
+    ]
