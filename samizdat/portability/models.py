@@ -39,3 +39,18 @@ class ImportedItem(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.wp_id} of {self.blog_id} -> {self.object_id}"
+
+
+class MirrorKey(models.Model):
+    """The Ed25519 key that signs a blog's static mirrors.
+
+    The private key is kept in the database unencrypted (raw 32 bytes): whoever can read the database
+    can sign mirrors in the blog's name, as they could already publish in it.
+    """
+
+    blog = models.OneToOneField(Blog, on_delete=models.CASCADE, related_name="mirror_key")
+    private_key = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"mirror key of {self.blog_id}"
