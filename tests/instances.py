@@ -5,6 +5,7 @@ database: the suite's database lives in this process (in memory on SQLite), thei
 a scratch PostgreSQL database when the suite runs on PostgreSQL.
 """
 
+import contextlib
 import os
 import secrets
 import subprocess
@@ -111,8 +112,8 @@ def wait_for(predicate, *, timeout, interval=0.25):
         time.sleep(interval)
 
 
-@pytest.fixture
-def scratch_database_url():
+@contextlib.contextmanager
+def scratch_database():
     """A fresh database on the suite's engine: "" (SQLite in the data directory) or PostgreSQL."""
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
@@ -134,6 +135,13 @@ def scratch_database_url():
     finally:
         with psycopg.connect(**admin) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def scratch_database_url():
+    """A fresh database on the suite's engine: "" (SQLite in the data directory) or PostgreSQL."""
+    with scratch_database() as url:
+        yield url
 
 
 @pytest.fixture
