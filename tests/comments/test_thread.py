@@ -76,3 +76,11 @@ def test_comment_dates_follow_the_blogs_language_and_time_zone(client, open_blog
     html = client.get(post.get_absolute_url()).content.decode()
     assert '<time class="dt-published" datetime="2026-03-05T04:05:00+05:00">' in html
     assert "5 марта 2026" in html and "Ответить" in html
+
+
+def test_held_comment_notice_speaks_the_blogs_language(make_blog, make_post, guest_data, comment_url):
+    post = make_post(make_blog(language="ru"))  # holds a first comment
+    author = Client()
+    author.post(comment_url(post), guest_data(post, body="Слова"))
+    html = author.get(post.get_absolute_url()).content.decode()
+    assert '<p class="notice" role="status">Ваш комментарий ожидает модерации.</p>' in html

@@ -71,8 +71,10 @@ class _ThreadWriter:
     def __init__(self, post, closed, max_depth):
         self.post_author_id, self.closed, self.max_depth = post.author_id, closed, max_depth
         self.date_format = get_format("DATETIME_FORMAT")
-        self.author_badge = f' <span class="badge">{escape(gettext("Author"))}</span>'
-        self.notice = f'<p class="notice" role="status">{escape(gettext("Your comment is awaiting moderation."))}</p>'
+        # Strings outside the f-strings: makemessages cannot see gettext() calls inside them.
+        author, awaiting = gettext("Author"), gettext("Your comment is awaiting moderation.")
+        self.author_badge = f' <span class="badge">{escape(author)}</span>'
+        self.notice = f'<p class="notice" role="status">{escape(awaiting)}</p>'
         self.reply_label, self.reply_word = gettext("Reply to %(name)s"), escape(gettext("Reply"))
 
     def write(self, nodes, out):
