@@ -1,11 +1,10 @@
 from django.contrib.auth import views as auth_views
 from django.utils.translation import ngettext
 
+from samizdat.core.clients import client_address
+
 from . import ratelimit
 
-
-def _client_ip(request):
-    return request.META.get("REMOTE_ADDR") or ""
 
 
 class SignInView(auth_views.LoginView):
@@ -20,7 +19,7 @@ class SignInView(auth_views.LoginView):
 
     def post(self, request, *args, **kwargs):
         username = request.POST.get("username", "")
-        limits = ratelimit.login_limits(username, _client_ip(request))
+        limits = ratelimit.login_limits(username, client_address(request))
         account, address = limits[0].key, limits[1].key
         wait = ratelimit.retry_after(ratelimit.LOGIN, limits)
         if wait:

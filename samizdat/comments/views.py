@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from samizdat.core.clients import client_address
 from samizdat.posts.models import Post
 from samizdat.posts.selectors import get_blog, menu_pages
 
@@ -37,9 +38,6 @@ def _secure_cookies(request):
     return request.is_secure() or settings.SESSION_COOKIE_SECURE
 
 
-def _client_ip(request):
-    return request.META.get("REMOTE_ADDR") or None
-
 
 def _rerender(request, blog, post, form, status):
     context = {
@@ -66,7 +64,7 @@ def post_comment(request, blog_slug, post_id):
         honeypot=data["homepage"], notify_replies=data["notify_replies"], notify_posts=data["notify_posts"],
     )
     try:
-        comment, _created = services.submit_comment(post, submission, user=request.user, ip=_client_ip(request))
+        comment, _created = services.submit_comment(post, submission, user=request.user, ip=client_address(request))
     except services.CommentRefused as refused:
         form.add_error(None, refused)
         return _rerender(request, blog, post, form, 429 if refused.code == "rate_limited" else 400)
