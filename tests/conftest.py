@@ -21,6 +21,13 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _pages_in_tmp(settings, tmp_path):
+    # Every test starts with an empty page store: stored pages are answered from the second
+    # anonymous read on, so a change that does not reach them shows as a stale page in any test.
+    settings.SAMIZDAT_PAGES_DIR = tmp_path / "pages"
+
+
+@pytest.fixture(autouse=True)
 def _test_client_host(settings):
     # Django's test client calls itself "testserver"; the instance answers only its own hosts.
     settings.SAMIZDAT_HOSTS = [*settings.SAMIZDAT_HOSTS, "testserver"]

@@ -9,6 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from samizdat.core.clients import client_address
+from samizdat.core.csrf import guest_form
 from samizdat.posts.models import Post
 from samizdat.posts.selectors import get_blog, menu_pages
 
@@ -49,6 +50,7 @@ def _rerender(request, blog, post, form, status):
 
 
 @require_POST
+@guest_form
 def post_comment(request, blog_slug, post_id):
     blog = get_blog(request, blog_slug)
     post = get_object_or_404(
@@ -60,7 +62,7 @@ def post_comment(request, blog_slug, post_id):
     data = form.cleaned_data
     submission = services.Submission(
         body=data["body"], name=data.get("name", ""), email=data.get("email", ""), url=data.get("url", ""),
-        parent_id=data["parent"], nonce=data["nonce"], elapsed=seconds_since(data["started"], post.pk),
+        parent_id=data["parent"], nonce=data["nonce"] or form.derived_nonce(post.pk), elapsed=seconds_since(data["started"], post.pk),
         honeypot=data["homepage"], notify_replies=data["notify_replies"], notify_posts=data["notify_posts"],
     )
     try:
@@ -112,6 +114,7 @@ def unsubscribe(request, token):
     return render(request, "comments/subscription.html", {"state": "unsubscribe", "subscription": subscription})
 
 
+@guest_form
 def follow_by_email(request, blog_slug):
     """A guest asks for the blog's new posts by email; only a confirmation link is sent (double opt-in)."""
     blog = get_blog(request, blog_slug)

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "samizdat.core",
     "samizdat.accounts",
     "samizdat.blogs",
+    "samizdat.pages",
     "samizdat.posts",
     "samizdat.comments",
     "samizdat.social",
@@ -64,6 +65,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: gzip what Django writes (not stored pages, which have their own .gz), then the
+    # page store, which answers anonymous reads of stored public pages and stores new ones.
+    "samizdat.pages.middleware.CompressMiddleware",
+    "samizdat.pages.middleware.PageStoreMiddleware",
     # Headers first, so that even the answer to an unknown host carries them.
     "samizdat.core.middleware.SecurityHeadersMiddleware",
     "samizdat.blogs.middleware.BlogDomainMiddleware",
@@ -190,6 +195,14 @@ if env_bool("SAMIZDAT_TRUST_FORWARDED_PROTO", False):
 if SERVED_OVER_HTTPS:
     # Behind a front server Django sees http://, so it would refuse forms whose Origin is https://.
     CSRF_TRUSTED_ORIGINS = [SITE_URL]
+
+# Public pages for readers who are not signed in, stored as files on first read and removed when
+# what they show changes (docs/performance.md). nginx serves the folder's www/ directly.
+SAMIZDAT_PAGES = env_bool("SAMIZDAT_PAGES", True)
+SAMIZDAT_PAGES_DIR = Path(os.environ.get("SAMIZDAT_PAGES_DIR", DATA_DIR / "pages")).resolve()
+# Stored pages older than this (seconds) are removed by the worker, so the comment form's time stamp
+# in them stays fresh (comments sent from a form older than two days are held).
+SAMIZDAT_PAGES_MAX_AGE = int(os.environ.get("SAMIZDAT_PAGES_MAX_AGE", 12 * 3600))
 
 # Uploads: the largest file accepted and the widths of the resized renditions.
 SAMIZDAT_MAX_UPLOAD_BYTES = int(os.environ.get("SAMIZDAT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))

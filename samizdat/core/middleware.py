@@ -55,3 +55,21 @@ class SecurityHeadersMiddleware:
             hsts = f"max-age={settings.SECURE_HSTS_SECONDS}"
             response.headers.setdefault("Strict-Transport-Security", hsts)
         return response
+
+
+def page_headers():
+    """The headers every page carries, for pages served from a store without entering Django."""
+    headers = [
+        ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+        ("Permissions-Policy", PERMISSIONS_POLICY),
+        ("X-Frame-Options", settings.X_FRAME_OPTIONS),
+    ]
+    if settings.SECURE_CONTENT_TYPE_NOSNIFF:
+        headers.append(("X-Content-Type-Options", "nosniff"))
+    if settings.SECURE_REFERRER_POLICY:
+        headers.append(("Referrer-Policy", settings.SECURE_REFERRER_POLICY))
+    if settings.SECURE_CROSS_ORIGIN_OPENER_POLICY:
+        headers.append(("Cross-Origin-Opener-Policy", settings.SECURE_CROSS_ORIGIN_OPENER_POLICY))
+    if settings.SECURE_HSTS_SECONDS and settings.SITE_URL.startswith("https://"):
+        headers.append(("Strict-Transport-Security", f"max-age={settings.SECURE_HSTS_SECONDS}"))
+    return headers

@@ -1,6 +1,8 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
+from samizdat.pages.decorators import public_page
+
 from . import views
 from .sitemaps import SITEMAPS
 
@@ -20,9 +22,9 @@ urlpatterns = [
     path("@<uslug:blog_slug>/category/<uslug:slug>/feed/atom/", views.category_atom, name="category_atom"),
     path("@<uslug:blog_slug>/category/<uslug:slug>/feed.json", views.category_json, name="category_json"),
     path(
-        "sitemap.xml", sitemap_views.index,
+        "sitemap.xml", public_page(sitemap_views.index, language_neutral=True),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "feeds:sitemap_section"}, name="sitemap",
     ),
-    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
+    path("sitemap-<section>.xml", public_page(sitemap_views.sitemap, language_neutral=True), {"sitemaps": SITEMAPS}, name="sitemap_section"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
 ]

@@ -18,6 +18,7 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from samizdat.pages.decorators import public_page
 from samizdat.core.html import sanitize_html
 from samizdat.core.links import absolute_url
 from samizdat.posts.models import Category, Tag
@@ -187,12 +188,15 @@ def json_feed(request, channel):
 def _formats(make_channel):
     """The RSS, Atom and JSON views of one kind of channel."""
 
+    @public_page
     def rss(request, **kwargs):
         return RssFeed(make_channel(request, **kwargs), request)(request)
 
+    @public_page
     def atom(request, **kwargs):
         return AtomFeed(make_channel(request, **kwargs), request)(request)
 
+    @public_page
     def json(request, **kwargs):
         return json_feed(request, make_channel(request, **kwargs))
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from samizdat.core.html import render_markdown
+from samizdat.pages import invalidation
 
 # services and tasks import each other: tasks run services, and services queue tasks once
 # their transaction commits. Neither uses the other while being imported.
@@ -115,7 +116,10 @@ def publish_scheduled_post(post_id, *, now=None):
             pk=post_id, status=Post.Status.SCHEDULED, published_at__lte=now
         ).update(status=Post.Status.PUBLISHED, updated_at=timezone.now())
         if changed:
-            search.index_post(Post.objects.get(pk=post_id))
+            post = Post.objects.get(pk=post_id)
+            search.index_post(post)
+            # QuerySet.update() sends no signal: say so to the page store ourselves.
+            invalidation.blog_changed(post.blog_id)
     return bool(changed)
 
 

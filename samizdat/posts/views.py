@@ -7,11 +7,13 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from samizdat.blogs.roles import Cap
 from samizdat.blogs.services import membership_for
+from samizdat.pages.decorators import public_page
 
 from . import search as search_index
 from .models import Category, Post, Tag
@@ -35,6 +37,7 @@ def front(request):
     )
 
 
+@public_page
 def blog_home(request, blog_slug):
     blog = get_blog(request, blog_slug)
     page_obj = _page(request, live_posts(blog), blog.posts_per_page)
@@ -63,6 +66,7 @@ def _listing(request, blog, queryset, heading, feeds=None):
     )
 
 
+@public_page
 def tag(request, blog_slug, slug):
     blog = get_blog(request, blog_slug)
     tag = get_object_or_404(Tag, blog=blog, slug=slug)
@@ -70,6 +74,7 @@ def tag(request, blog_slug, slug):
     return _listing(request, blog, live_posts(blog).filter(tags=tag), _("Tag: %s") % tag.name, feeds)
 
 
+@public_page
 def category(request, blog_slug, slug):
     blog = get_blog(request, blog_slug)
     category = get_object_or_404(Category, blog=blog, slug=slug)
@@ -78,12 +83,14 @@ def category(request, blog_slug, slug):
     return _listing(request, blog, posts, _("Category: %s") % category.name, feeds)
 
 
+@public_page
 def author(request, blog_slug, username):
     blog = get_blog(request, blog_slug)
     user = get_object_or_404(get_user_model().objects.filter(posts__blog=blog).distinct(), username=username)
     return _listing(request, blog, live_posts(blog).filter(author=user), _("Author: %s") % user.name)
 
 
+@public_page
 def archive(request, blog_slug, year, month=None):
     blog = get_blog(request, blog_slug)
     try:
@@ -112,6 +119,14 @@ def _visible_or_404(request, post):
     raise Http404
 
 
+def _private_if_preview(response, preview):
+    """A preview is for its writers only: never stored, nor kept by any cache on the way."""
+    if preview:
+        patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@public_page
 def post(request, blog_slug, year, month, day, slug):
     blog = get_blog(request, blog_slug)
     post = get_object_or_404(
@@ -120,7 +135,7 @@ def post(request, blog_slug, year, month, day, slug):
     preview = _visible_or_404(request, post)
     if post.local_date() != datetime.date(year, month, day):
         raise Http404
-    return render(
+    response = render(
         request,
         "posts/post_detail.html",
         _blog_context(
@@ -129,13 +144,16 @@ def post(request, blog_slug, year, month, day, slug):
             categories=list(post.categories.select_related("blog")),
         ),
     )
+    return _private_if_preview(response, preview)
 
 
+@public_page
 def page(request, blog_slug, slug):
     blog = get_blog(request, blog_slug)
     page = get_object_or_404(Post.objects.pages().select_related("author", "blog"), blog=blog, slug=slug)
     preview = _visible_or_404(request, page)
-    return render(request, "posts/page_detail.html", _blog_context(blog, post=page, preview=preview))
+    response = render(request, "posts/page_detail.html", _blog_context(blog, post=page, preview=preview))
+    return _private_if_preview(response, preview)
 
 
 def search(request, blog_slug):

@@ -69,7 +69,9 @@ class Reader:
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect
         )
         html = self.opener.open(server.base + server.post_path, timeout=30).read().decode()
-        self.csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        # A guest's form carries no CSRF token (it may be a stored page: samizdat.core.csrf).
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+        self.csrf = token.group(1) if token else ""
         self.started = re.search(r'name="started" value="([^"]+)"', html).group(1)
 
     def post(self, nonce, body):

@@ -1,0 +1,76 @@
+"""Django's side of the page store: answer from it, fill it, and compress what Django writes."""
+
+from django.core.exceptions import DisallowedHost
+from django.http import HttpResponse
+from django.middleware.gzip import GZipMiddleware
+from django.utils.cache import cc_delim_re
+
+from . import store
+from .serving import StoredPages, storable_request
+
+
+class CompressMiddleware(GZipMiddleware):
+    """Django's gzip (with its BREACH mitigation) for pages Django writes; not for streamed files."""
+
+    def process_response(self, request, response):
+        if response.streaming:
+            return response
+        return super().process_response(request, response)
+
+
+class PageStoreMiddleware:
+    """Serve an anonymous reader's public page from the store, or store the page Django wrote.
+
+    In production `samizdat serve` (samizdat.pages.wsgi) or nginx answer stored pages before
+    Django; this answers them for everything else (tests, other servers) and writes them.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.pages = StoredPages(frozen=False)
+
+    def __call__(self, request):
+        meta = request.META
+        if not storable_request(request.method, meta.get("QUERY_STRING"), meta.get("HTTP_COOKIE")):
+            return self.get_response(request)
+        try:
+            host = request.get_host()
+        except DisallowedHost:
+            return self.get_response(request)
+        scheme, path = request.scheme, request.path
+        entry = self.pages.find(scheme, host, path)
+        if entry is not None:
+            status, headers, body = self.pages.answer(
+                entry, head=request.method == "HEAD", if_none_match=meta.get("HTTP_IF_NONE_MATCH"),
+                if_modified_since=meta.get("HTTP_IF_MODIFIED_SINCE"),
+                accept_encoding=meta.get("HTTP_ACCEPT_ENCODING"),
+            )
+            response = HttpResponse(body, status=status)
+            for name, value in headers:
+                response.headers[name] = value
+            response.samizdat_stored_page = True
+            return response
+        stamp = store.read_stamp()
+        response = self.get_response(request)
+        if request.method == "GET" and _storable(request, response):
+            name = store.relative_name(scheme, host, path, response.get("Content-Type", ""))
+            if name:
+                blog = getattr(request, "blog", None)
+                store.write(store.SITE if blog is None else blog.pk, name, response.content, stamp)
+                response.headers["ETag"] = store.etag(response.content)
+        return response
+
+
+def _storable(request, response):
+    """A public page, written for nobody in particular, that any anonymous reader may be given."""
+    public = getattr(response, "samizdat_public_page", None)
+    if not public or response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return False
+    cache_control = {d.strip().lower() for d in cc_delim_re.split(response.get("Cache-Control", ""))}
+    if cache_control & {"private", "no-store", "no-cache"}:
+        return False
+    vary = {v.strip().lower() for v in cc_delim_re.split(response.get("Vary", ""))}
+    return public == "language-neutral" or "accept-language" not in vary
