@@ -10,7 +10,9 @@ from .models import Blog
 
 BLOG_PATH = re.compile(r"^/@(?P<slug>[a-z0-9_-]+)/")
 # On a blog's own domain these paths stay the instance's; every other path is the blog's.
-INSTANCE_PATHS = re.compile(r"^/(?:@|static/|media/|dashboard/|accounts/|admin/|robots\.txt$|sitemap)")
+INSTANCE_PATHS = re.compile(
+    r"^/(?:@|static/|media/|dashboard/|accounts/|admin/|robots\.txt$|sitemap|\.well-known/|nodeinfo/|actor$|inbox$|ap/)"
+)
 
 
 class BlogDomainMiddleware:

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "samizdat.comments",
     "samizdat.social",
     "samizdat.feeds",
+    "samizdat.federation",
     "samizdat.dashboard",
     "samizdat.portability",
     "samizdat.demo",
@@ -82,6 +83,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "samizdat.portability.redirects.WordPressLinksMiddleware",
+    # ActivityPub clients asking for /@blog/ or a post get JSON (content negotiation).
+    "samizdat.federation.middleware.ActivityPubMiddleware",
 ]
 
 ROOT_URLCONF = "samizdat.config.urls"
@@ -257,6 +260,11 @@ SAMIZDAT_COMMENT_IP_DAYS = int(os.environ.get("SAMIZDAT_COMMENT_IP_DAYS", 3))
 SAMIZDAT_LOGIN_RATE_PER_ACCOUNT = int(os.environ.get("SAMIZDAT_LOGIN_RATE_PER_ACCOUNT", 5))
 SAMIZDAT_LOGIN_RATE_PER_ADDRESS = int(os.environ.get("SAMIZDAT_LOGIN_RATE_PER_ADDRESS", 20))
 SAMIZDAT_LOGIN_RATE_WINDOW = int(os.environ.get("SAMIZDAT_LOGIN_RATE_WINDOW", 15 * 60))
+
+# Federation (ActivityPub): the largest activity an inbox takes, and how many POSTs one client
+# address may make to the inboxes per minute (past that, 429 with Retry-After; 0: no limit).
+SAMIZDAT_AP_MAX_BODY_BYTES = int(os.environ.get("SAMIZDAT_AP_MAX_BODY_BYTES", 256 * 1024))
+SAMIZDAT_AP_INBOX_RATE_PER_MINUTE = int(os.environ.get("SAMIZDAT_AP_INBOX_RATE_PER_MINUTE", 300))
 
 LOGGING = {
     "version": 1,

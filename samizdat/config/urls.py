@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("samizdat.accounts.urls")),
     path("dashboard/", include("samizdat.dashboard.urls")),
+    path("", include("samizdat.federation.urls")),
     path("", include("samizdat.feeds.urls")),
     path("", include("samizdat.comments.urls")),
     path("", include("samizdat.social.urls")),

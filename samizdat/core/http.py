@@ -32,6 +32,10 @@ REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 class FetchError(Exception):
     """A fetch refused or failed; the message says why, in words fit for an import report."""
 
+    def __init__(self, message, status=None):
+        super().__init__(message)
+        self.status = status  # the HTTP status when the server answered with an error
+
 
 @dataclasses.dataclass
 class Response:
@@ -39,6 +43,7 @@ class Response:
     status: int
     content_type: str
     content: bytes
+    headers: dict = dataclasses.field(default_factory=dict)
 
 
 def _allowed_networks():
@@ -87,8 +92,29 @@ def _target(url):
     return parts, parts.hostname, port
 
 
-def fetch(url, *, max_bytes=DEFAULT_MAX_BYTES, timeout=DEFAULT_TIMEOUT, max_redirects=DEFAULT_MAX_REDIRECTS):
-    """GET `url` within the limits and return a Response; raise FetchError when refused or failed."""
+def fetch(url, *, max_bytes=DEFAULT_MAX_BYTES, timeout=DEFAULT_TIMEOUT, max_redirects=DEFAULT_MAX_REDIRECTS,
+          headers=None, sign=None):
+    """GET `url` within the limits and return a Response; raise FetchError when refused or failed.
+
+    `headers` are added to the request; `sign(method, url, headers, body)`, when given, may add
+    signature headers to each hop's request (ActivityPub's signed fetches), seeing the address
+    as requested, not the resolved one the connection uses.
+    """
+    response = _request("GET", url, max_bytes=max_bytes, timeout=timeout, max_redirects=max_redirects,
+                        headers=headers, sign=sign)
+    if response.status != 200:
+        raise FetchError(f"{response.url} answered HTTP {response.status}", status=response.status)
+    return response
+
+
+def post(url, body, *, headers=None, sign=None, max_bytes=64 * 1024, timeout=DEFAULT_TIMEOUT):
+    """POST `body` (bytes) to `url` within the same checks, following no redirect; the Response
+    whatever its status (the caller decides what a 4xx means). FetchError when refused or unreachable."""
+    return _request("POST", url, body=body, max_bytes=max_bytes, timeout=timeout, max_redirects=0,
+                    headers=headers, sign=sign)
+
+
+def _request(method, url, *, max_bytes, timeout, max_redirects, headers=None, sign=None, body=None):
     deadline = time.monotonic() + timeout
     with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
         for _hop in range(max_redirects + 1):
@@ -97,38 +123,47 @@ def fetch(url, *, max_bytes=DEFAULT_MAX_BYTES, timeout=DEFAULT_TIMEOUT, max_redi
             netloc = f"[{address}]" if ":" in address else address
             pinned = parts._replace(netloc=f"{netloc}:{port}").geturl()
             default_port = 443 if parts.scheme == "https" else 80
-            headers = {
+            request_headers = {
                 "Host": host if port == default_port else f"{host}:{port}",
                 "User-Agent": USER_AGENT,
                 "Accept-Encoding": "identity",
+                **(headers or {}),
             }
+            if sign is not None:
+                request_headers = sign(method, url, request_headers, body)
             extensions = {"sni_hostname": host} if parts.scheme == "https" else {}
             try:
-                request = client.build_request("GET", pinned, headers=headers, extensions=extensions)
+                request = client.build_request(
+                    method, pinned, headers=request_headers, content=body, extensions=extensions
+                )
                 response = client.send(request, stream=True)
             except httpx.HTTPError as exc:
                 raise FetchError(f"could not fetch {url}: {exc.__class__.__name__} {exc}") from exc
             try:
-                if response.status_code in REDIRECT_STATUSES and response.headers.get("location"):
+                if (
+                    method == "GET" and response.status_code in REDIRECT_STATUSES
+                    and response.headers.get("location")
+                ):
                     url = urljoin(url, response.headers["location"])
                     continue
-                if response.status_code != 200:
-                    raise FetchError(f"{url} answered HTTP {response.status_code}")
                 declared = response.headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > max_bytes:
                     raise FetchError(f"{url} is larger than the limit of {max_bytes} bytes")
-                body = bytearray()
+                content = bytearray()
                 try:
                     for chunk in response.iter_raw():
-                        body += chunk
-                        if len(body) > max_bytes:
+                        content += chunk
+                        if len(content) > max_bytes:
                             raise FetchError(f"{url} is larger than the limit of {max_bytes} bytes")
                         if time.monotonic() > deadline:
                             raise FetchError(f"{url} took longer than {timeout} seconds")
                 except httpx.HTTPError as exc:
                     raise FetchError(f"could not fetch {url}: {exc.__class__.__name__} {exc}") from exc
                 content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-                return Response(url=url, status=response.status_code, content_type=content_type, content=bytes(body))
+                return Response(
+                    url=url, status=response.status_code, content_type=content_type, content=bytes(content),
+                    headers=dict(response.headers),
+                )
             finally:
                 response.close()
     raise FetchError(f"more than {max_redirects} redirects from the address")

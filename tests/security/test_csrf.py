@@ -16,6 +16,10 @@ EXEMPT = {
     # than the forger has anyway. test_form.py and test_follow_by_email.py check both sides.
     "comments:post": "guest form: signed-in readers without a token count as guests",
     "comments:follow_by_email": "guest form: signed-in readers without a token count as guests",
+    # ActivityPub inboxes: other servers POST there with no cookie; every request must carry a
+    # valid HTTP Signature instead (401 without one), and the activity is all it can deliver.
+    "federation:inbox": "HTTP Signature, ActivityPub server-to-server",
+    "federation:shared_inbox": "HTTP Signature, ActivityPub server-to-server",
 }
 
 

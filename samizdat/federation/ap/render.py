@@ -1,0 +1,188 @@
+"""Our actors, objects and activities as ActivityStreams 2.0 JSON."""
+
+import re
+
+from django.utils.html import escape
+
+from .. import ids
+
+AS = "https://www.w3.org/ns/activitystreams"
+SECURITY = "https://w3id.org/security/v1"
+# The extension terms we use, so JSON-LD processors (bovine, Pleroma) read them as meant.
+EXTENSIONS = {
+    "manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
+    "toot": "http://joinmastodon.org/ns#",
+    "discoverable": "toot:discoverable",
+    "indexable": "toot:indexable",
+    "featured": {"@id": "toot:featured", "@type": "@id"},
+    "Hashtag": "as:Hashtag",
+    "sensitive": "as:sensitive",
+    "preview": {"@id": "as:preview", "@type": "@id"},
+}
+CONTEXT = [AS, SECURITY, EXTENSIONS]
+
+_RELATIVE = re.compile(r'(\s(?:href|src)=")(/[^/"][^"]*|/)"')
+
+
+def absolute_links(html):
+    """`html` with its site-relative links and images made absolute: other servers show it elsewhere."""
+    return _RELATIVE.sub(lambda m: f'{m[1]}{ids.absolute(m[2])}"', html)
+
+
+def public_key(key_id, owner, pem):
+    return {"id": key_id, "owner": owner, "publicKeyPem": pem}
+
+
+def blog_actor(blog, *, public_pem, icon=None, approve_followers=False):
+    """The blog as a Person actor: @slug@host, with its collections, key, icon and description."""
+    actor = ids.actor_id(blog)
+    document = {
+        "@context": CONTEXT,
+        "id": actor,
+        "type": "Person",
+        "preferredUsername": blog.slug,
+        "name": blog.title,
+        "summary": f"<p>{escape(blog.tagline)}</p>" if blog.tagline else "",
+        "url": actor,
+        "inbox": ids.blog_collection(blog, "inbox"),
+        "outbox": ids.blog_collection(blog, "outbox"),
+        "followers": ids.blog_collection(blog, "followers"),
+        "following": ids.blog_collection(blog, "following"),
+        "featured": ids.blog_collection(blog, "featured"),
+        "endpoints": {"sharedInbox": ids.shared_inbox()},
+        "manuallyApprovesFollowers": approve_followers,
+        "discoverable": True,
+        "indexable": True,
+        "published": blog.created_at.isoformat(),
+        "publicKey": public_key(ids.key_id(blog), actor, public_pem),
+    }
+    if icon:
+        document["icon"] = {"type": "Image", "mediaType": icon["media_type"], "url": icon["url"]}
+    return document
+
+
+def instance_actor(*, name, public_pem):
+    """The instance actor (FEP-2677): it signs our GET requests, for servers that want signed fetches."""
+    actor = ids.instance_actor_id()
+    return {
+        "@context": CONTEXT,
+        "id": actor,
+        "type": "Application",
+        "preferredUsername": ids.host(),
+        "name": name,
+        "url": ids.absolute("/"),
+        "inbox": ids.shared_inbox(),
+        "outbox": actor + "/outbox",
+        "manuallyApprovesFollowers": True,
+        "publicKey": public_key(ids.instance_key_id(), actor, public_pem),
+    }
+
+
+def collection(collection_id, *, total, items=None, ordered=True):
+    """An (Ordered)Collection with its items inline, or only its size when `items` is None."""
+    document = {
+        "@context": AS,
+        "id": collection_id,
+        "type": "OrderedCollection" if ordered else "Collection",
+        "totalItems": total,
+    }
+    if items is not None:
+        document["orderedItems" if ordered else "items"] = items
+    return document
+
+
+def _audience(blog):
+    return {"to": [ids.PUBLIC], "cc": [ids.blog_collection(blog, "followers")]}
+
+
+def article(post, *, tags=(), attachments=()):
+    """A published post as an Article (FEP-b2b8): the full text, and a `preview` Note for timelines.
+
+    Mastodon shows an Article as its name and a link, and uses `summary` as a content warning, so the
+    summary stays short and the preview carries title, summary and link in a form every server shows.
+    """
+    blog = post.blog
+    url = ids.post_id(post)
+    language = blog.language
+    content = absolute_links(post.html)
+    summary = escape(post.summary)
+    hashtags = [
+        {"type": "Hashtag", "href": ids.absolute(tag.get_absolute_url()), "name": "#" + tag.name.replace(" ", "")}
+        for tag in tags
+    ]
+    document = {
+        "@context": CONTEXT,
+        "id": url,
+        "type": "Article",
+        "attributedTo": ids.actor_id(blog),
+        "name": post.title,
+        "summary": summary,
+        "content": content,
+        "contentMap": {language: content},
+        "mediaType": "text/html",
+        "url": url,
+        "published": post.published_at.isoformat(),
+        **_audience(blog),
+        "tag": hashtags,
+        "attachment": [
+            {
+                "type": "Image" if media["media_type"].startswith("image/") else "Document",
+                "mediaType": media["media_type"],
+                "url": media["url"],
+                "name": media["alt"],
+                **({"width": media["width"], "height": media["height"]} if media.get("width") else {}),
+            }
+            for media in attachments
+        ],
+        "preview": {
+            "type": "Note",
+            "attributedTo": ids.actor_id(blog),
+            "content": (
+                f"<p><strong>{escape(post.title)}</strong></p>"
+                + (f"<p>{summary}</p>" if summary else "")
+                + f'<p><a href="{escape(url)}">{escape(url)}</a></p>'
+            ),
+            "tag": hashtags,
+        },
+    }
+    if post.updated_at and post.published_at and post.updated_at > post.published_at:
+        document["updated"] = post.updated_at.isoformat()
+    return document
+
+
+def comment_note(comment, *, in_reply_to, blog):
+    """A local comment as a Note from the blog's actor, naming its writer (people here have no actor)."""
+    url = ids.absolute(comment.get_absolute_url())
+    content = f"<p><strong>{escape(comment.author_name)}</strong>:</p>{absolute_links(comment.html)}"
+    return {
+        "@context": CONTEXT,
+        "id": ids.comment_id(comment),
+        "type": "Note",
+        "attributedTo": ids.actor_id(blog),
+        "inReplyTo": in_reply_to,
+        "content": content,
+        "contentMap": {blog.language: content},
+        "url": url,
+        "published": comment.created_at.isoformat(),
+        **_audience(blog),
+    }
+
+
+def tombstone(object_id, *, former_type, deleted):
+    return {"@context": AS, "id": object_id, "type": "Tombstone", "formerType": former_type, "deleted": deleted}
+
+
+def activity(verb, *, activity_id, actor, obj, to=None, cc=None, published=None):
+    """An activity of `actor` about `obj`, addressed like the object unless told otherwise."""
+    document = {"@context": CONTEXT, "id": activity_id, "type": verb, "actor": actor, "object": obj}
+    if isinstance(obj, dict):
+        document["object"] = {k: v for k, v in obj.items() if k != "@context"}
+        to = to if to is not None else obj.get("to")
+        cc = cc if cc is not None else obj.get("cc")
+    if to:
+        document["to"] = to
+    if cc:
+        document["cc"] = cc
+    if published:
+        document["published"] = published
+    return document

@@ -1,0 +1,107 @@
+"""Outgoing activities: one Delivery row per inbox, tried by the worker with back-off until it
+arrives or its time runs out, with a circuit breaker per server."""
+
+import datetime
+import logging
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from samizdat.core.http import FetchError
+
+from . import client, ids, keys, tasks
+from .models import Delivery, Server
+
+logger = logging.getLogger(__name__)
+
+# Back-off: 1 min, 2, 4, … doubling up to 6 hours between tries; a delivery is given up only
+# once it has been failing for more than GIVE_UP_AFTER (a server down for a day still gets it).
+FIRST_DELAY = datetime.timedelta(minutes=1)
+LONGEST_DELAY = datetime.timedelta(hours=6)
+GIVE_UP_AFTER = datetime.timedelta(hours=36)
+# The breaker opens after this many failures in a row: no server gets hammered while down.
+BREAKER_THRESHOLD = 5
+BREAKER_LONGEST = datetime.timedelta(hours=12)
+
+
+def backoff(attempts):
+    """How long to wait after the `attempts`-th failed try."""
+    return min(FIRST_DELAY * (2 ** max(attempts - 1, 0)), LONGEST_DELAY)
+
+
+def queue(blog, payload, inboxes):
+    """Store one Delivery of `payload` per distinct inbox and wake the worker once they are committed."""
+    made = []
+    for inbox in dict.fromkeys(i for i in inboxes if i):
+        try:
+            with transaction.atomic():
+                made.append(Delivery.objects.create(
+                    blog=blog, activity_id=payload["id"], activity_type=payload["type"], payload=payload,
+                    inbox=inbox, server=client.server_for(inbox),
+                ))
+        except IntegrityError:
+            continue  # already on its way there
+    ids_ = [d.pk for d in made]
+    transaction.on_commit(lambda: _wake(ids_))
+    return made
+
+
+def _wake(delivery_ids):
+    for pk in delivery_ids:
+        try:
+            tasks.deliver_task(pk)
+        except Exception:
+            # The sweep (retry_deliveries_task) sends it all the same.
+            logger.exception("Could not queue delivery %s", pk)
+
+
+def deliver(delivery_id, *, now=None):
+    """Try one delivery if it is due and its server's breaker is closed; True when it arrived."""
+    now = now or timezone.now()
+    delivery = Delivery.objects.select_related("server", "blog").filter(
+        pk=delivery_id, state=Delivery.State.PENDING
+    ).first()
+    if delivery is None or delivery.next_attempt_at > now:
+        return False
+    server = delivery.server
+    if server.resume_at and server.resume_at > now:
+        Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=server.resume_at)
+        return False
+    key = keys.blog_key(delivery.blog)
+    try:
+        response = client.signed_post(delivery.inbox, delivery.payload, key=key, key_id=ids.key_id(delivery.blog))
+        status, error = response.status, ("" if response.status < 300 else response.content[:500].decode(errors="replace"))
+    except FetchError as exc:
+        status, error = None, str(exc)
+    attempts = delivery.attempts + 1
+    if status is not None and status < 300:
+        Delivery.objects.filter(pk=delivery.pk).update(
+            state=Delivery.State.DELIVERED, attempts=attempts, last_status=status, last_error="", delivered_at=now
+        )
+        Server.objects.filter(pk=server.pk).update(failures=0, resume_at=None, last_error="")
+        return True
+    # 4xx other than 408/429 will not get better by trying again (except that the server may be
+    # confused for a while, so these too get a few tries before being given up).
+    give_up = now - delivery.created_at > GIVE_UP_AFTER or (
+        status is not None and 400 <= status < 500 and status not in (408, 429) and attempts >= 3
+    )
+    Delivery.objects.filter(pk=delivery.pk).update(
+        state=Delivery.State.FAILED if give_up else Delivery.State.PENDING,
+        attempts=attempts, last_status=status, last_error=error[:2000],
+        next_attempt_at=now + backoff(attempts),
+    )
+    failures = server.failures + 1
+    resume_at = None
+    if failures >= BREAKER_THRESHOLD:
+        resume_at = now + min(backoff(failures - BREAKER_THRESHOLD + 1), BREAKER_LONGEST)
+    Server.objects.filter(pk=server.pk).update(failures=failures, resume_at=resume_at, last_error=error[:2000])
+    return False
+
+
+def due_deliveries(now=None):
+    """Pending deliveries whose next try is due, oldest first."""
+    now = now or timezone.now()
+    return list(
+        Delivery.objects.filter(state=Delivery.State.PENDING, next_attempt_at__lte=now)
+        .order_by("next_attempt_at").values_list("pk", flat=True)[:500]
+    )

@@ -1,0 +1,79 @@
+"""Read-only queries behind the federation views."""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from samizdat.blogs.models import Blog
+from samizdat.blogs.roles import Role
+from samizdat.comments.models import Comment
+from samizdat.posts.models import Post
+from samizdat.posts.selectors import live_posts
+from samizdat.social.models import Avatar
+
+from .models import BlogFederation, Follower
+
+OUTBOX_ITEMS = 20
+
+
+def approves_followers(blog):
+    return BlogFederation.objects.filter(blog=blog, approve_followers=True).exists()
+
+
+def follower_count(blog):
+    return Follower.objects.filter(blog=blog, status=Follower.Status.ACCEPTED).count()
+
+
+def live_post(blog, slug, day=None):
+    """A live post of `blog` for its ActivityPub object (404 for drafts, private and future posts)."""
+    post = get_object_or_404(Post.objects.posts().live().select_related("blog", "featured_image"), blog=blog, slug=slug)
+    if day is not None and post.local_date() != day:
+        raise Http404
+    return post
+
+
+def recent_posts(blog):
+    return list(live_posts(blog)[:OUTBOX_ITEMS])
+
+
+def live_post_count(blog):
+    return Post.objects.posts().live().filter(blog=blog).count()
+
+
+def shared_comment(pk):
+    """A local, approved comment on a live post: what we publish as a Note."""
+    return get_object_or_404(
+        Comment.objects.select_related("post__blog", "parent"),
+        pk=pk, local=True, status=Comment.Status.APPROVED,
+        post__status=Post.Status.PUBLISHED, post__published_at__lte=timezone.now(),
+    )
+
+
+def owner_avatar(blog):
+    """The uploaded avatar of the blog's first owner, or None."""
+    return (
+        Avatar.objects.filter(user__memberships__blog=blog, user__memberships__role=Role.OWNER)
+        .order_by("user__memberships__created_at").first()
+    )
+
+
+def blog_by_handle(username):
+    return Blog.objects.filter(slug=username.lower()).first()
+
+
+def usage():
+    """NodeInfo's usage figures: accounts, published posts and local comments."""
+    now = timezone.now()
+    users = get_user_model().objects.filter(is_active=True)
+    return {
+        "users": {
+            "total": users.count(),
+            "activeMonth": users.filter(last_login__gte=now - datetime.timedelta(days=30)).count(),
+            "activeHalfyear": users.filter(last_login__gte=now - datetime.timedelta(days=180)).count(),
+        },
+        "localPosts": Post.objects.posts().live().count(),
+        "localComments": Comment.objects.filter(local=True, status=Comment.Status.APPROVED).count(),
+    }

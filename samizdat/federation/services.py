@@ -1,0 +1,96 @@
+"""What federation does for a blog: followers from other servers, and the activities it sends."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from samizdat.blogs.models import Blog
+
+from . import delivery, ids
+from .ap import render
+from .models import BlogFederation, Follower
+
+
+def blog_for_actor_id(actor_id):
+    """Our blog whose actor id is `actor_id`, or None."""
+    slug = actor_id.rstrip("/").rpartition("/@")[2]
+    blog = Blog.objects.filter(slug=slug).first()
+    return blog if blog is not None and ids.actor_id(blog) == actor_id else None
+
+
+def set_approve_followers(blog, approve):
+    BlogFederation.objects.update_or_create(blog=blog, defaults={"approve_followers": approve})
+
+
+def _stamp():
+    return int(timezone.now().timestamp() * 1000)
+
+
+@transaction.atomic
+def add_follower(blog, remote, follow_id, *, approve):
+    """Record `remote` following `blog`: accepted at once (and told so), or held when `approve`."""
+    follower, created = Follower.objects.get_or_create(
+        blog=blog, actor=remote,
+        defaults={"follow_id": follow_id, "status": Follower.Status.PENDING if approve else Follower.Status.ACCEPTED},
+    )
+    if not created and follower.follow_id != follow_id:
+        follower.follow_id = follow_id
+        follower.save(update_fields=["follow_id"])
+    if follower.status == Follower.Status.ACCEPTED:
+        # Also for a repeated Follow: its sender evidently missed our first Accept.
+        send_accept(follower)
+    return follower
+
+
+@transaction.atomic
+def accept_follower(follower):
+    """An owner accepts a held follow request: the follower is told and starts receiving posts."""
+    Follower.objects.filter(pk=follower.pk).update(status=Follower.Status.ACCEPTED)
+    follower.status = Follower.Status.ACCEPTED
+    send_accept(follower)
+
+
+@transaction.atomic
+def reject_follower(follower):
+    """An owner turns down a follow request (or removes a follower): the follower is told."""
+    actor = ids.actor_id(follower.blog)
+    payload = render.activity(
+        "Reject", activity_id=ids.activity_id(actor, "reject", _stamp()), actor=actor,
+        obj=_follow_object(follower), to=[follower.actor.ap_id],
+    )
+    delivery.queue(follower.blog, payload, [follower.actor.inbox])
+    follower.delete()
+
+
+def _follow_object(follower):
+    return {"id": follower.follow_id, "type": "Follow", "actor": follower.actor.ap_id, "object": ids.actor_id(follower.blog)}
+
+
+def send_accept(follower):
+    actor = ids.actor_id(follower.blog)
+    payload = render.activity(
+        "Accept", activity_id=ids.activity_id(actor, "accept", _stamp()), actor=actor,
+        obj=_follow_object(follower), to=[follower.actor.ap_id],
+    )
+    # To the follower's own inbox: some servers (bovine) only take an Accept there.
+    delivery.queue(follower.blog, payload, [follower.actor.inbox])
+
+
+def remove_follower(remote, *, follow_id="", blog=None):
+    """`remote` stops following (Undo Follow): by the Follow's id, or by the blog it named."""
+    followers = Follower.objects.filter(actor=remote)
+    if blog is not None:
+        followers = followers.filter(blog=blog)
+    elif follow_id:
+        followers = followers.filter(follow_id=follow_id)
+    else:
+        return 0
+    deleted, _ = followers.delete()
+    return deleted
+
+
+def follower_inboxes(blog):
+    """Where the blog's activities go: each accepted follower's server once, by its shared inbox."""
+    rows = Follower.objects.filter(blog=blog, status=Follower.Status.ACCEPTED).values_list(
+        "actor__shared_inbox", "actor__inbox"
+    )
+    return list(dict.fromkeys(shared or own for shared, own in rows))

@@ -1,0 +1,34 @@
+"""Background work of federation: deliveries out, activities in."""
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+# tasks and the modules below import each other: those modules queue tasks once their transaction
+# commits, and tasks run them. Neither uses the other while being imported.
+from . import delivery, inbox
+
+
+@db_task()
+def deliver_task(delivery_id):
+    """Try one delivery now; a failure is rescheduled in its row, not by the queue."""
+    return delivery.deliver(delivery_id)
+
+
+@db_periodic_task(crontab(minute="*"))
+def retry_deliveries_task():
+    """Every minute, try the deliveries whose next attempt is due (retries, and any lost wake-up)."""
+    for pk in delivery.due_deliveries():
+        delivery.deliver(pk)
+
+
+@db_task()
+def process_inbox_item_task(item_id):
+    """Act on one received activity (idempotent: an item is processed once)."""
+    return inbox.process(item_id)
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def process_queued_inbox_task():
+    """Every five minutes, process received activities whose wake-up was lost."""
+    for pk in inbox.queued_items():
+        inbox.process(pk)
