@@ -34,6 +34,10 @@ PRIVATE_MODELS = {
     "admin.logentry", "auth.group", "auth.permission", "contenttypes.contenttype", "sessions.session",
     "accounts.attempt", "blogs.invitation", "comments.spamtoken", "comments.subscription",
     "comments.postmailing", "portability.importeditem", "portability.mirrorkey", "posts.revision",
+    # Federation's bookkeeping shows only in ActivityPub JSON, which is never stored; remote
+    # comments and likes live in the comments and social tables and invalidate as local ones do.
+    "federation.localkey", "federation.blogfederation", "federation.remoteactor", "federation.follower",
+    "federation.server", "federation.inboxitem", "federation.delivery",
 }
 # Fields whose change alone shows nowhere public (a sign-in updates last_login).
 PRIVATE_FIELDS = {"accounts.user": {"last_login", "password"}}

@@ -31,7 +31,9 @@ class PageStoreMiddleware:
 
     def __call__(self, request):
         meta = request.META
-        if not storable_request(request.method, meta.get("QUERY_STRING"), meta.get("HTTP_COOKIE")):
+        if not storable_request(
+            request.method, meta.get("QUERY_STRING"), meta.get("HTTP_COOKIE"), meta.get("HTTP_ACCEPT")
+        ):
             return self.get_response(request)
         try:
             host = request.get_host()

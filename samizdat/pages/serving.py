@@ -29,10 +29,17 @@ def cookies_allow(cookie_header):
     return True
 
 
-def storable_request(method, query_string, cookie_header):
+def wants_html(accept_header):
+    """False for ActivityPub clients: the same URLs (/@blog/, a post's) answer them with JSON
+    (samizdat.federation), which the store never holds. Any mention of those types counts."""
+    accept = (accept_header or "").lower()
+    return "activity+json" not in accept and "ld+json" not in accept
+
+
+def storable_request(method, query_string, cookie_header, accept_header=""):
     return (
         settings.SAMIZDAT_PAGES and method in ("GET", "HEAD") and not query_string
-        and cookies_allow(cookie_header)
+        and cookies_allow(cookie_header) and wants_html(accept_header)
     )
 
 

@@ -16,7 +16,10 @@ class PageStoreApplication:
         self.proxy_header = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
 
     def __call__(self, environ, start_response):
-        if storable_request(environ["REQUEST_METHOD"], environ.get("QUERY_STRING"), environ.get("HTTP_COOKIE")):
+        if storable_request(
+            environ["REQUEST_METHOD"], environ.get("QUERY_STRING"), environ.get("HTTP_COOKIE"),
+            environ.get("HTTP_ACCEPT"),
+        ):
             answer = self._answer(environ)
             if answer is not None:
                 status, headers, body = answer

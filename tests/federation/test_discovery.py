@@ -166,3 +166,24 @@ def test_instance_actor(client, db):
     actor = ap_get(client, "/actor")
     assert actor["type"] == "Application"
     assert actor["publicKey"]["id"] == "http://127.0.0.1:8000/actor#main-key"
+
+
+def test_stored_pages_never_answer_activitypub_clients(blog, make_post):
+    """The page store keeps anonymous readers' HTML; an ActivityPub client still gets JSON, in
+    Django and in the layer that `samizdat serve` puts before it."""
+    from django.test import Client
+
+    from samizdat.pages.wsgi import PageStoreApplication
+    from tests.pages.test_wsgi import call, django_must_not_be_called
+
+    post = make_post(blog)
+    for path in ("/@dispatch/", post.get_absolute_url()):
+        Client().get(path)
+        assert getattr(Client().get(path), "samizdat_stored_page", False)  # stored for browsers
+        response = Client().get(path, HTTP_ACCEPT=AP)
+        assert response["Content-Type"].startswith("application/activity+json")
+        status, _headers, _body = call(
+            PageStoreApplication(lambda env, start: start("299 Django", []) or [b""]), path, HTTP_ACCEPT=AP
+        )
+        assert status == "299 Django"
+        assert call(PageStoreApplication(django_must_not_be_called), path)[0] == "200 OK"
