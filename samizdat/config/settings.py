@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "samizdat.federation",
     "samizdat.dashboard",
     "samizdat.portability",
+    "samizdat.provider",
+    "oauth2_provider",
     "samizdat.demo",
 ]
 
@@ -85,6 +87,7 @@ MIDDLEWARE = [
     "samizdat.portability.redirects.WordPressLinksMiddleware",
     # ActivityPub clients asking for /@blog/ or a post get JSON (content negotiation).
     "samizdat.federation.middleware.ActivityPubMiddleware",
+    "samizdat.provider.middleware.IndieAuthLinkMiddleware",
 ]
 
 ROOT_URLCONF = "samizdat.config.urls"
@@ -265,6 +268,43 @@ SAMIZDAT_LOGIN_RATE_WINDOW = int(os.environ.get("SAMIZDAT_LOGIN_RATE_WINDOW", 15
 # address may make to the inboxes per minute (past that, 429 with Retry-After; 0: no limit).
 SAMIZDAT_AP_MAX_BODY_BYTES = int(os.environ.get("SAMIZDAT_AP_MAX_BODY_BYTES", 256 * 1024))
 SAMIZDAT_AP_INBOX_RATE_PER_MINUTE = int(os.environ.get("SAMIZDAT_AP_INBOX_RATE_PER_MINUTE", 300))
+# This instance as an OpenID Connect / OAuth 2 provider and IndieAuth server (samizdat.provider).
+# The RS256 key that signs ID tokens is made on first use (see samizdat.provider.keys).
+SAMIZDAT_OIDC_KEY_FILE = Path(os.environ.get("SAMIZDAT_OIDC_KEY_FILE", "") or DATA_DIR / "oidc_key.pem")
+from samizdat.provider.keys import instance_private_key_pem  # noqa: E402
+from samizdat.provider.policy import pkce_required  # noqa: E402
+from samizdat.provider.scopes import SCOPES as OAUTH_SCOPES  # noqa: E402
+
+# django-oauth-toolkit's own models, named so our migrations can point at them (they are swappable).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": instance_private_key_pem,
+    "OAUTH2_VALIDATOR_CLASS": "samizdat.provider.validators.SamizdatOAuth2Validator",
+    "SCOPES": OAUTH_SCOPES,
+    "DEFAULT_SCOPES": ["openid"],
+    "PKCE_REQUIRED": pkce_required,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": int(os.environ.get("SAMIZDAT_OAUTH_TOKEN_SECONDS", 10 * 3600)),
+    "ID_TOKEN_EXPIRE_SECONDS": 3600,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 90 * 24 * 3600,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "refresh_token"],
+    # RFC 9700 (OAuth 2.0 security best practice): no implicit or password grants, S256 only,
+    # tokens never in URLs, `iss` in authorization responses, tokens kept only as hashes.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+}
 
 LOGGING = {
     "version": 1,

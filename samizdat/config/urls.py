@@ -12,6 +12,8 @@ urlpatterns = [
     path("accounts/", include("samizdat.accounts.urls")),
     path("dashboard/", include("samizdat.dashboard.urls")),
     path("", include("samizdat.federation.urls")),
+    path("", include("samizdat.provider.oauth_urls")),
+    path("", include("samizdat.provider.urls")),
     path("", include("samizdat.feeds.urls")),
     path("", include("samizdat.comments.urls")),
     path("", include("samizdat.social.urls")),

@@ -1,0 +1,88 @@
+"""The OpenID Connect / OAuth 2 authorize step in our style, with remembered consent; avatars."""
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.views.decorators.cache import cache_control
+from oauth2_provider.exceptions import OAuthToolkitError
+from oauth2_provider.models import Application
+from oauth2_provider.views import AuthorizationView as DOTAuthorizationView
+
+from samizdat.accounts.models import User
+from samizdat.core.middleware import CONTENT_SECURITY_POLICY
+from samizdat.social.avatars import identicon_svg
+
+from . import services
+
+# A host name, IPv4 or [IPv6] address and port: nothing that could end a CSP directive.
+SAFE_NETLOC = re.compile(r"[A-Za-z0-9.\-]+(:[0-9]+)?|\[[0-9A-Fa-f:.]+\](:[0-9]+)?")
+
+
+class AuthorizationView(DOTAuthorizationView):
+    """DOT's authorization endpoint: sign-in through our login page, consent asked once per scope set.
+
+    A person who already agreed to this application for these scopes goes straight back to it
+    (unless it asks `prompt=consent` or `prompt=login`); agreeing on the screen is remembered.
+    """
+
+    template_name = "provider/authorize.html"
+
+    def get(self, request, *args, **kwargs):
+        prompt = set(request.GET.get("prompt", "").split())
+        if not prompt & {"consent", "login", "create"}:
+            try:
+                scopes, credentials = self.validate_authorization_request(request)
+            except OAuthToolkitError as error:
+                return self.error_response(error, application=None)
+            application = Application.objects.get(client_id=credentials["client_id"])
+            if services.has_consent(request.user, application, scopes):
+                try:
+                    uri, _headers, _body, _status = self.create_authorization_response(
+                        request=request, scopes=" ".join(scopes), credentials=credentials, allow=True
+                    )
+                except OAuthToolkitError as error:
+                    return self.error_response(error, application)
+                return self.redirect(uri, application)
+        return super().get(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        location = response.get("Location", "")
+        if form.cleaned_data.get("allow") and "code" in parse_qs(urlsplit(location).query):
+            application = Application.objects.get(client_id=form.cleaned_data["client_id"])
+            services.remember_consent(self.request.user, application, form.cleaned_data["scope"].split())
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["redirect_host"] = urlsplit(context.get("redirect_uri") or "").netloc
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        # The consent form's answer is a redirect to the application: allow that origin as a form
+        # target, or browsers stop the redirect (CSP form-action also applies to redirects).
+        policy = csp_allowing_form_target(context.get("redirect_uri") or "")
+        if policy:
+            response["Content-Security-Policy"] = policy
+        return response
+
+
+def csp_allowing_form_target(url):
+    """Our Content-Security-Policy with `url`'s origin added to form-action; "" for an odd URL."""
+    target = urlsplit(url)
+    if target.scheme not in {"http", "https"} or not SAFE_NETLOC.fullmatch(target.netloc):
+        return ""
+    return CONTENT_SECURITY_POLICY.replace(
+        "form-action 'self'", f"form-action 'self' {target.scheme}://{target.netloc}"
+    )
+
+
+@cache_control(public=True, max_age=24 * 3600)
+def picture(request, user_id):
+    """A person's identicon as an SVG document, for applications that show the `picture` claim."""
+    person = get_object_or_404(User, pk=user_id, is_active=True)
+    svg = str(identicon_svg(person.pk, 96, person.name)).replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
+    return HttpResponse(svg, content_type="image/svg+xml")
