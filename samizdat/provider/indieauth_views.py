@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import indieauth, services
 from .scopes import SCOPES
-from .views import csp_allowing_form_target
+from .views import continue_to, csp_allowing_form_target
 
 SESSION_KEY = "indieauth_requests"
 
@@ -97,9 +97,10 @@ class AuthorizeView(LoginRequiredMixin, View):
         state = params.get("state", "")
 
         def refuse(error, description):
-            return HttpResponseRedirect(_with_query(redirect_uri, {
+            url = _with_query(redirect_uri, {
                 "error": error, "error_description": description, "state": state, "iss": issuer(request),
-            }))
+            })
+            return continue_to(request, url) or HttpResponseRedirect(url)
 
         # `id` is the older spec's profile-only response type; its codes are redeemed the same way.
         if params.get("response_type", "code") not in {"code", "id"}:

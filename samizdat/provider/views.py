@@ -4,7 +4,7 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_control
 from oauth2_provider.exceptions import OAuthToolkitError
 from oauth2_provider.models import Application
@@ -55,6 +55,10 @@ class AuthorizationView(DOTAuthorizationView):
             services.remember_consent(self.request.user, application, form.cleaned_data["scope"].split())
         return response
 
+    def redirect(self, redirect_to, application):
+        response = super().redirect(redirect_to, application)
+        return continue_to(self.request, response["Location"]) or response
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["redirect_host"] = urlsplit(context.get("redirect_uri") or "").netloc
@@ -68,6 +72,26 @@ class AuthorizationView(DOTAuthorizationView):
         if policy:
             response["Content-Security-Policy"] = policy
         return response
+
+
+def continue_to(request, url):
+    """A page that goes on to `url` by meta refresh, when a plain redirect there would be blocked; else None.
+
+    When our own form (the login page) led here through redirects, Chromium applies that form's
+    CSP `form-action 'self'` to every hop, so a redirect to the client's origin is stopped. A new
+    navigation from a page of ours is not a form submission, so the refresh goes through.
+    """
+    ours = f"{request.scheme}://{request.get_host()}"
+    target = urlsplit(url)
+    if request.method != "GET" or f"{target.scheme}://{target.netloc}" == ours:
+        return None
+    referer = urlsplit(request.headers.get("Referer", ""))
+    from_our_page = (
+        request.headers.get("Sec-Fetch-Site") == "same-origin" or f"{referer.scheme}://{referer.netloc}" == ours
+    )
+    if not from_our_page:
+        return None
+    return render(request, "provider/continue.html", {"url": url, "host": target.netloc})
 
 
 def csp_allowing_form_target(url):

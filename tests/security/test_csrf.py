@@ -20,6 +20,18 @@ EXEMPT = {
     # valid HTTP Signature instead (401 without one), and the activity is all it can deliver.
     "federation:inbox": "HTTP Signature, ActivityPub server-to-server",
     "federation:shared_inbox": "HTTP Signature, ActivityPub server-to-server",
+    # OAuth 2 / OpenID Connect endpoints that other servers call, not browsers with our cookies:
+    # each authenticates the caller itself (client credentials, code + PKCE verifier, or a
+    # bearer token) and ignores the session (RFC 6749 §3.2, RFC 7009, OpenID Connect Core §5.3).
+    "oauth2_provider:token": "client credentials / code + PKCE verifier",
+    "oauth2_provider:revoke-token": "the token itself, RFC 7009",
+    "oauth2_provider:user-info": "bearer token",
+    # IndieAuth (W3C): the authorization endpoint's POST only redeems a code with its PKCE
+    # verifier (§5.3.2); the consent form posts to provider:indieauth-consent, which is protected.
+    "provider:indieauth-authorize": "code + PKCE verifier",
+    "provider:indieauth-token": "code + PKCE verifier, or a bearer token",
+    "provider:indieauth-introspect": "bearer token",
+    "provider:indieauth-revoke": "the token itself, RFC 7009",
 }
 
 
