@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "samizdat.posts",
     "samizdat.comments",
     "samizdat.social",
+    "samizdat.reblogs",
+    "samizdat.reader",
     "samizdat.feeds",
     "samizdat.federation",
     "samizdat.dashboard",
@@ -218,6 +220,11 @@ SAMIZDAT_RENDITION_WIDTHS = (480, 960, 1600)
 # comma-separated (e.g. 127.0.0.1/32 for a test server). Empty: only public addresses.
 SAMIZDAT_HTTP_ALLOWED_NETWORKS = [
     n for n in os.environ.get("SAMIZDAT_HTTP_ALLOWED_NETWORKS", "").split(",") if n.strip()
+]
+# The reader polls each followed feed this often (minutes); errors push the next poll further out.
+SAMIZDAT_READER_POLL_MINUTES = int(os.environ.get("SAMIZDAT_READER_POLL_MINUTES", "30"))
+SAMIZDAT_HTTP_ALLOWED_HOSTS = [
+    h for h in os.environ.get("SAMIZDAT_HTTP_ALLOWED_HOSTS", "").split(",") if h.strip()
 ]
 # WordPress import: the dashboard imports files up to this size at once, in the request (larger
 # ones with `samizdat import-wxr`); media files larger than the second limit are not fetched.

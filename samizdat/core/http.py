@@ -8,12 +8,17 @@ It is safe to point at addresses that users typed or that arrived in imported fi
   so DNS cannot answer differently between the check and the connection;
 - addresses that are not global (private, loopback, link-local, multicast, reserved, shared,
   unspecified, and IPv4 inside IPv6) are refused, unless an admin allowed their network in
-  `SAMIZDAT_HTTP_ALLOWED_NETWORKS` (tests use it for a server on loopback);
+  `SAMIZDAT_HTTP_ALLOWED_NETWORKS` or the host by name in `SAMIZDAT_HTTP_ALLOWED_HOSTS`
+  (tests use them for a server on loopback; closed networks for their intranet);
 - redirects are followed by hand, up to a limit, each hop checked like the first;
-- the body is read in chunks and refused past a size limit; the whole fetch has a deadline.
+- the body is read in chunks and refused past a size limit; the whole fetch has a deadline;
+- a caller may list the content types it takes, and anything else is refused before the body
+  is read;
+- it says who it is: `Samizdat/<version> (+<this instance's address>)`.
 """
 
 import dataclasses
+import importlib.metadata
 import ipaddress
 import socket
 import time
@@ -22,7 +27,6 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 from django.conf import settings
 
-USER_AGENT = "Samizdat (+https://samizdat.invalid/)"
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_TIMEOUT = 20.0
 DEFAULT_MAX_REDIRECTS = 5
@@ -43,7 +47,24 @@ class Response:
     status: int
     content_type: str
     content: bytes
-    headers: dict = dataclasses.field(default_factory=dict)
+    headers: dict = dataclasses.field(default_factory=dict)  # lower-case names
+
+    @property
+    def not_modified(self):
+        """A conditional GET answered 304: what the caller has is current."""
+        return self.status == 304
+
+
+def user_agent():
+    """An honest User-Agent: the software, its version, and the instance that is asking."""
+    return f"Samizdat/{_version()} (+{settings.SITE_URL}/)"
+
+
+def _version():
+    try:
+        return importlib.metadata.version("samizdat")
+    except importlib.metadata.PackageNotFoundError:
+        return "0"
 
 
 def _allowed_networks():
@@ -62,6 +83,10 @@ def check_address(ip):
         raise FetchError(f"refused to connect to a non-public address ({ip})")
 
 
+def _host_allowed_by_name(host):
+    return host.lower().rstrip(".") in {h.strip().lower() for h in settings.SAMIZDAT_HTTP_ALLOWED_HOSTS}
+
+
 def resolve(host, port):
     """The addresses `host` resolves to, all checked; raise FetchError if any is refused."""
     try:
@@ -71,6 +96,8 @@ def resolve(host, port):
     addresses = list(dict.fromkeys(info[4][0] for info in infos))
     if not addresses:
         raise FetchError(f"cannot resolve {host}")
+    if _host_allowed_by_name(host):
+        return addresses
     # All of them, not only the first: a name answering both public and private is refused.
     for address in addresses:
         check_address(address)
@@ -93,15 +120,22 @@ def _target(url):
 
 
 def fetch(url, *, max_bytes=DEFAULT_MAX_BYTES, timeout=DEFAULT_TIMEOUT, max_redirects=DEFAULT_MAX_REDIRECTS,
-          headers=None, sign=None):
+          headers=None, sign=None, content_types=None):
     """GET `url` within the limits and return a Response; raise FetchError when refused or failed.
 
-    `headers` are added to the request; `sign(method, url, headers, body)`, when given, may add
-    signature headers to each hop's request (ActivityPub's signed fetches), seeing the address
-    as requested, not the resolved one the connection uses.
+    `headers` are added to the request (empty values left out); with a conditional one
+    (If-None-Match, If-Modified-Since) a 304 answer comes back as a Response whose
+    `not_modified` is true. `sign(method, url, headers, body)`, when given, may add signature
+    headers to each hop's request (ActivityPub's signed fetches), seeing the address as
+    requested, not the resolved one the connection uses. `content_types`: the media types
+    taken (e.g. {"text/html"}); a 200 answer of another type is refused unread.
     """
+    headers = {name: value for name, value in (headers or {}).items() if value}
+    conditional = any(name.lower() in ("if-none-match", "if-modified-since") for name in headers)
     response = _request("GET", url, max_bytes=max_bytes, timeout=timeout, max_redirects=max_redirects,
-                        headers=headers, sign=sign)
+                        headers=headers, sign=sign, content_types=content_types)
+    if response.status == 304 and conditional:
+        return response
     if response.status != 200:
         raise FetchError(f"{response.url} answered HTTP {response.status}", status=response.status)
     return response
@@ -114,7 +148,8 @@ def post(url, body, *, headers=None, sign=None, max_bytes=64 * 1024, timeout=DEF
                     headers=headers, sign=sign)
 
 
-def _request(method, url, *, max_bytes, timeout, max_redirects, headers=None, sign=None, body=None):
+def _request(method, url, *, max_bytes, timeout, max_redirects, headers=None, sign=None, body=None,
+             content_types=None):
     deadline = time.monotonic() + timeout
     with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
         for _hop in range(max_redirects + 1):
@@ -125,7 +160,7 @@ def _request(method, url, *, max_bytes, timeout, max_redirects, headers=None, si
             default_port = 443 if parts.scheme == "https" else 80
             request_headers = {
                 "Host": host if port == default_port else f"{host}:{port}",
-                "User-Agent": USER_AGENT,
+                "User-Agent": user_agent(),
                 "Accept-Encoding": "identity",
                 **(headers or {}),
             }
@@ -146,6 +181,9 @@ def _request(method, url, *, max_bytes, timeout, max_redirects, headers=None, si
                 ):
                     url = urljoin(url, response.headers["location"])
                     continue
+                content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+                if content_types is not None and response.status_code == 200 and content_type not in content_types:
+                    raise FetchError(f"{url} is {content_type or 'of no declared type'}, not a type fetched here")
                 declared = response.headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > max_bytes:
                     raise FetchError(f"{url} is larger than the limit of {max_bytes} bytes")
@@ -159,10 +197,9 @@ def _request(method, url, *, max_bytes, timeout, max_redirects, headers=None, si
                             raise FetchError(f"{url} took longer than {timeout} seconds")
                 except httpx.HTTPError as exc:
                     raise FetchError(f"could not fetch {url}: {exc.__class__.__name__} {exc}") from exc
-                content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
                 return Response(
                     url=url, status=response.status_code, content_type=content_type, content=bytes(content),
-                    headers=dict(response.headers),
+                    headers={name.lower(): value for name, value in response.headers.items()},
                 )
             finally:
                 response.close()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import comment_views, import_views, views
+from . import comment_views, import_views, reader_views, reblog_views, views
 
 app_name = "dashboard"
 
@@ -38,6 +38,7 @@ blog_patterns = [
     path("<slug:blog_slug>/media/<int:pk>/", views.media_edit, name="media_edit"),
     path("<slug:blog_slug>/media/<int:pk>/delete/", views.media_delete, name="media_delete"),
     path("<slug:blog_slug>/settings/", views.settings, name="settings"),
+    path("<slug:blog_slug>/settings/reblogs/", reblog_views.reblog_settings, name="reblog_settings"),
     path("<slug:blog_slug>/members/", views.members, name="members"),
     path("<slug:blog_slug>/members/<int:pk>/role/", views.member_role, name="member_role"),
     path("<slug:blog_slug>/members/<int:pk>/remove/", views.member_remove, name="member_remove"),
@@ -57,7 +58,15 @@ blog_patterns = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("new/", views.blog_create, name="blog_create"),
-    path("reader/", views.reader, name="reader"),
+    path("reader/", reader_views.reader, name="reader"),
+    path("reader/sources/", reader_views.sources, name="reader_sources"),
+    path("reader/sources/<int:pk>/unsubscribe/", reader_views.unsubscribe, name="reader_unsubscribe"),
+    path("reader/opml/", reader_views.opml_export, name="reader_opml"),
+    path("reader/entries/<int:pk>/read/", reader_views.mark_read, name="reader_mark_read"),
+    path("reader/read-all/", reader_views.mark_all_read, name="reader_mark_all_read"),
+    path("reblog/", reblog_views.reblog_url, name="reblog_url"),
+    path("reblog/post/<int:post_id>/", reblog_views.reblog_post, name="reblog_post"),
+    path("reblog/entry/<int:entry_id>/", reblog_views.reblog_entry, name="reblog_entry"),
     path("profile/", views.profile, name="profile"),
     # After the blog patterns, so a blog called "invitations" keeps its dashboard; tokens are
     # 43 random characters and never one of the words above.

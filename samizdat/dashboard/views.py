@@ -24,11 +24,13 @@ from samizdat.posts import search
 from samizdat.posts import services as post_services
 from samizdat.posts.media import delete_media, store_upload
 from samizdat.posts.models import Category, Media, Post, Revision, Tag
+from samizdat.reblogs import services as reblog_services
 from samizdat.social import selectors as social_selectors
 from samizdat.social import services as social_services
 
 from . import forms
 from . import permissions as can
+from .reblog_forms import ReblogSettingsForm
 
 # Dashboard sections: (name, label, URL name, rule deciding who sees it).
 SECTIONS = [
@@ -144,6 +146,7 @@ def settings(request, blog, membership):
         form=form,
         time_zones=form.time_zones(),
         followers=social_selectors.follower_count(blog),
+        reblog_form=ReblogSettingsForm(initial={"excerpt_only": reblog_services.excerpt_only(blog)}),
     )
 
 
@@ -585,15 +588,7 @@ def invitation_accept(request, token):
     )
 
 
-# The reader and one's own profile
-
-
-@login_required
-def reader(request):
-    """New posts of the blogs one follows, newest first."""
-    page_obj = _page(request, social_selectors.reader_posts(request.user), 20)
-    followed = social_selectors.followed_blogs(request.user)
-    return render(request, "dashboard/reader.html", {"page_obj": page_obj, "followed": followed})
+# One's own profile
 
 
 @login_required

@@ -16,10 +16,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         server = self.server
         server.hosts.append(self.headers.get("Host"))
-        if self.path == "/hello":
+        server.agents.append(self.headers.get("User-Agent"))
+        if self.path == "/hello" and self.headers.get("If-None-Match") == '"v1"':
+            self.send_response(304)
+            self.send_header("ETag", '"v1"')
+            self.end_headers()
+        elif self.path == "/hello":
             body = b"hello"
             self.send_response(200)
             self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("ETag", '"v1"')
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
@@ -58,6 +64,7 @@ def server():
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     httpd.daemon_threads = True
     httpd.hosts = []
+    httpd.agents = []
     thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield httpd
@@ -140,3 +147,42 @@ def test_check_address_non_public_refused(ip):
 @pytest.mark.parametrize("ip", ["93.184.215.14", "2606:4700::1111"])
 def test_check_address_public_allowed(ip):
     check_address(ip)
+
+
+def test_fetch_says_who_is_asking(server, loopback_allowed, settings):
+    settings.SITE_URL = "https://news.example.org"
+    fetch(url(server, "/hello"))
+    assert server.agents[0].startswith("Samizdat/") and "(+https://news.example.org/)" in server.agents[0]
+
+
+def test_fetch_unwanted_content_type_refused(server, loopback_allowed):
+    with pytest.raises(FetchError, match="text/plain, not a type"):
+        fetch(url(server, "/hello"), content_types={"text/html"})
+
+
+def test_fetch_conditional_get_answers_not_modified(server, loopback_allowed):
+    first = fetch(url(server, "/hello"))
+    again = fetch(url(server, "/hello"), headers={"If-None-Match": first.headers["etag"]})
+    assert first.headers["etag"] == '"v1"' and again.not_modified and again.content == b""
+
+
+def test_fetch_name_resolving_to_loopback_refused(server):
+    with pytest.raises(FetchError, match="non-public address"):
+        fetch(f"http://localhost:{server.server_address[1]}/hello")
+    assert server.hosts == []
+
+
+def test_fetch_public_name_resolving_to_a_private_address_refused(monkeypatch):
+    # No DNS server runs here: the resolver's answer is what a hostile zone would give.
+    answers = [(2, 1, 6, "", ("93.184.215.14", 80)), (2, 1, 6, "", ("10.0.0.7", 80))]
+    monkeypatch.setattr("socket.getaddrinfo", lambda *args, **kwargs: answers)
+    with pytest.raises(FetchError, match=r"non-public address \(10.0.0.7\)"):
+        fetch("http://news.example.com/story")
+
+
+def test_fetch_host_allowed_by_name(server, settings):
+    settings.SAMIZDAT_HTTP_ALLOWED_HOSTS = ["localhost"]
+    port = server.server_address[1]
+    assert fetch(f"http://localhost:{port}/hello").content == b"hello"
+    with pytest.raises(FetchError, match="non-public address"):
+        fetch(f"http://127.0.0.1:{port}/hello")

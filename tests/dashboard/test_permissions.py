@@ -15,6 +15,8 @@ MEMBERS = {"contributor", "author", "editor", "owner", "admin"}
 AUTHORS = {"author", "editor", "owner", "admin"}
 EDITORS = {"editor", "owner", "admin"}
 OWNERS = {"owner", "admin"}
+# Whoever belongs to some blog (or runs the instance) may reblog into it.
+BLOGGERS = SIGNED_IN - {"outsider"}
 
 
 def blog(w, **extra):
@@ -36,11 +38,32 @@ def comment(w):
     return blog(w, pk=w.comment.pk)
 
 
+def entry(w):
+    """An entry of a feed that every signed-in person of the world follows, made on first use."""
+    from samizdat.reader.models import Entry, Source, Subscription
+
+    if not hasattr(w, "entry"):
+        source = Source.objects.create(url="https://feeds.example/rss", title="Feeds")
+        for role in SIGNED_IN:
+            Subscription.objects.create(user=getattr(w, role), source=source)
+        w.entry = Entry.objects.create(source=source, guid="1", link="https://feeds.example/1", title="One")
+    return w.entry
+
+
 # URL name: (method, URL arguments, POST data, who is allowed)
 MATRIX = {
     "home": ("get", lambda w: {}, None, SIGNED_IN),
     "blog_create": ("get", lambda w: {}, None, SIGNED_IN),
     "reader": ("get", lambda w: {}, None, SIGNED_IN),
+    "reader_sources": ("get", lambda w: {}, None, SIGNED_IN),
+    "reader_unsubscribe": ("post", lambda w: {"pk": entry(w).source_id}, {}, SIGNED_IN),
+    "reader_opml": ("get", lambda w: {}, None, SIGNED_IN),
+    "reader_mark_read": ("post", lambda w: {"pk": entry(w).pk}, {}, SIGNED_IN),
+    "reader_mark_all_read": ("post", lambda w: {}, {}, SIGNED_IN),
+    "reblog_url": ("get", lambda w: {}, None, BLOGGERS),
+    "reblog_post": ("get", lambda w: {"post_id": w.post.pk}, None, BLOGGERS),
+    "reblog_entry": ("get", lambda w: {"entry_id": entry(w).pk}, None, BLOGGERS),
+    "reblog_settings": ("post", blog, {"excerpt_only": "on"}, OWNERS),
     "profile": ("get", lambda w: {}, None, SIGNED_IN),
     "invitation_accept": ("get", lambda w: {"token": w.invitation.token}, None, SIGNED_IN),
     "post_list": ("get", blog, None, MEMBERS),

@@ -1,0 +1,121 @@
+"""The Reader: posts of followed local blogs and entries of followed feeds, and managing the list."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from samizdat.core.links import absolute_url
+from samizdat.reader import selectors as reader_selectors
+from samizdat.reader import services as reader_services
+from samizdat.social import selectors as social_selectors
+
+from .views import _page
+
+OPML_MAX_BYTES = 1024 * 1024
+ENTRIES_SHOWN = 30
+
+
+class SubscribeForm(forms.Form):
+    url = forms.URLField(
+        label=gettext_lazy("Address of a feed or a site"), max_length=2000, assume_scheme="https",
+        help_text=gettext_lazy("An RSS, Atom or JSON feed, or a site's address: its feed is found for you."),
+    )
+
+
+class OpmlForm(forms.Form):
+    opml = forms.FileField(label=gettext_lazy("OPML file"))
+
+    def clean_opml(self):
+        upload = self.cleaned_data["opml"]
+        if upload.size > OPML_MAX_BYTES:
+            raise forms.ValidationError(gettext_lazy("That file is larger than 1 MB."))
+        return upload.read()
+
+
+@login_required
+def reader(request):
+    """Unread entries of followed feeds, and new posts of the blogs one follows here."""
+    include_read = request.GET.get("all") == "1"
+    # Unread entries a screenful at a time: marking them read brings up the next ones.
+    entries = reader_selectors.entries_for(request.user, include_read=include_read)[:ENTRIES_SHOWN]
+    page_obj = _page(request, social_selectors.reader_posts(request.user), 20)
+    return render(request, "dashboard/reader.html", {
+        "entries": entries, "include_read": include_read, "page_obj": page_obj,
+        "followed": social_selectors.followed_blogs(request.user),
+        "sources": reader_selectors.sources_of(request.user),
+    })
+
+
+@login_required
+def sources(request):
+    """Follow a feed or site by its address, import or export OPML, see each feed's state."""
+    form, opml_form = SubscribeForm(), OpmlForm()
+    if request.method == "POST" and "opml" in request.FILES:
+        opml_form = OpmlForm(request.POST, request.FILES)
+        if opml_form.is_valid():
+            try:
+                followed, skipped = reader_services.import_opml(request.user, opml_form.cleaned_data["opml"])
+            except reader_services.SubscribeError as error:
+                opml_form.add_error("opml", str(error))
+            else:
+                messages.success(request, _("Imported %(followed)d feeds (%(skipped)d skipped); they are fetched within minutes.")
+                                 % {"followed": followed, "skipped": skipped})
+                return redirect("dashboard:reader_sources")
+    elif request.method == "POST":
+        form = SubscribeForm(request.POST)
+        if form.is_valid():
+            try:
+                source = reader_services.subscribe(request.user, form.cleaned_data["url"])
+            except reader_services.SubscribeError as error:
+                form.add_error("url", str(error))
+            else:
+                messages.success(request, _("You now follow %(title)s.") % {"title": source.title or source.url})
+                return redirect("dashboard:reader_sources")
+    return render(request, "dashboard/reader_sources.html", {
+        "form": form, "opml_form": opml_form, "sources": reader_selectors.sources_of(request.user),
+        "followed": social_selectors.followed_blogs(request.user),
+    }, status=400 if form.errors or opml_form.errors else 200)
+
+
+@require_POST
+@login_required
+def unsubscribe(request, pk):
+    source = reader_selectors.source_for(request.user, pk)
+    reader_services.unsubscribe(request.user, source)
+    messages.success(request, _("You no longer follow %(title)s.") % {"title": source.title or source.url})
+    return redirect("dashboard:reader_sources")
+
+
+@login_required
+def opml_export(request):
+    local = [
+        (blog.title, absolute_url(reverse("feeds:blog_rss", args=[blog.slug]), request))
+        for blog in social_selectors.followed_blogs(request.user)
+    ]
+    response = HttpResponse(reader_services.export_opml(request.user, local), content_type="text/x-opml; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="subscriptions.opml"'
+    return response
+
+
+def _back(request):
+    return redirect(reverse("dashboard:reader") + ("?all=1" if request.POST.get("all") == "1" else ""))
+
+
+@require_POST
+@login_required
+def mark_read(request, pk):
+    reader_services.mark_read(request.user, reader_selectors.entry_for(request.user, pk))
+    return _back(request)
+
+
+@require_POST
+@login_required
+def mark_all_read(request):
+    reader_services.mark_all_read(request.user)
+    return _back(request)

@@ -1,0 +1,214 @@
+"""Following outside feeds: subscribing (with autodiscovery), polling, OPML, read marks.
+
+Polling is polite and durable: each source remembers its ETag and Last-Modified for a
+conditional GET, and its next poll time, which moves out on errors (doubling up to a day) so
+that a broken feed is retried ever less often while the others go on.
+"""
+
+import datetime
+import logging
+
+import listparser
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from lxml import etree
+
+from samizdat.core import http
+
+from .feeds import NotAFeed, discover, looks_like_html, parse_feed
+from .models import Entry, ReadMark, Source, Subscription
+
+logger = logging.getLogger(__name__)
+
+FEED_MAX_BYTES = 5 * 1024 * 1024
+FEED_TIMEOUT = 20.0
+MAX_BACKOFF = datetime.timedelta(days=1)
+OPML_MAX_FEEDS = 500
+
+
+class SubscribeError(Exception):
+    """The address is no feed and names none; the message is for the reader."""
+
+
+def poll_interval():
+    return datetime.timedelta(minutes=settings.SAMIZDAT_READER_POLL_MINUTES)
+
+
+def _get(url, source=None):
+    headers = {}
+    if source is not None:
+        headers = {"If-None-Match": source.etag, "If-Modified-Since": source.last_modified}
+    return http.fetch(url, max_bytes=FEED_MAX_BYTES, timeout=FEED_TIMEOUT, headers=headers)
+
+
+def find_feed(url):
+    """(feed address, parsed feed, response) for `url`, a feed or a page announcing one."""
+    try:
+        response = _get(url)
+    except http.FetchError as error:
+        raise SubscribeError(_("Could not fetch that address: %(error)s") % {"error": error}) from error
+    if looks_like_html(response.content, response.content_type):
+        candidates = discover(response.content, response.url)
+        if not candidates:
+            raise SubscribeError(_("That page announces no feed. Try the address of its RSS, Atom or JSON feed."))
+        try:
+            response = _get(candidates[0])
+        except http.FetchError as error:
+            raise SubscribeError(_("The page names a feed, but it could not be fetched: %(error)s") % {"error": error}) from error
+    try:
+        feed = parse_feed(response.content, response.url)
+    except NotAFeed as error:
+        raise SubscribeError(_("That address is not an RSS, Atom or JSON feed.")) from error
+    return response.url, feed, response
+
+
+def subscribe(user, url):
+    """Follow the feed at `url` (or the one the page at `url` announces); returns the Source."""
+    existing = Source.objects.filter(url=url).first()
+    if existing is None:
+        feed_url, feed, response = find_feed(url)
+        existing = Source.objects.filter(url=feed_url).first()
+        if existing is None:
+            with transaction.atomic():
+                existing, _created = Source.objects.get_or_create(
+                    url=feed_url, defaults={"title": feed.title, "site_url": feed.site_url},
+                )
+                _store(existing, feed, response, timezone.now())
+    Subscription.objects.get_or_create(user=user, source=existing)
+    return existing
+
+
+def unsubscribe(user, source):
+    """Stop following `source`; a source nobody follows any more is deleted with its entries."""
+    Subscription.objects.filter(user=user, source=source).delete()
+    if not source.subscriptions.exists():
+        source.delete()
+
+
+def _store(source, feed, response, now):
+    """Save new entries (deduplicated by id and by link) and the answer's validators."""
+    known_guids = set(source.entries.values_list("guid", flat=True))
+    known_links = set(source.entries.exclude(link="").values_list("link", flat=True))
+    added = 0
+    for item in feed.entries:
+        if item.guid in known_guids or (item.link and item.link in known_links):
+            continue
+        try:
+            with transaction.atomic():
+                Entry.objects.create(
+                    source=source, guid=item.guid, link=item.link, title=item.title, author=item.author,
+                    published_at=min(item.published_at or now, now), content_html=item.content_html,
+                    fetched_at=now,
+                )
+        except IntegrityError:
+            continue  # a concurrent poll stored it first
+        known_guids.add(item.guid)
+        known_links.add(item.link)
+        added += 1
+    source.title = source.title or feed.title
+    source.site_url = feed.site_url or source.site_url
+    source.etag = response.headers.get("etag", "")[:500]
+    source.last_modified = response.headers.get("last-modified", "")[:100]
+    _succeeded(source, now)
+    return added
+
+
+def _succeeded(source, now):
+    source.last_polled_at = now
+    source.error_count, source.last_error = 0, ""
+    source.next_poll_at = now + poll_interval()
+    source.save()
+
+
+def _failed(source, now, message):
+    source.last_polled_at = now
+    source.error_count += 1
+    source.last_error = message[:2000]
+    source.next_poll_at = now + min(poll_interval() * 2 ** min(source.error_count, 10), MAX_BACKOFF)
+    source.save()
+
+
+def poll_source(source, now=None):
+    """Fetch one feed (conditionally) and store its new entries; returns how many were new.
+
+    Failures are recorded on the source (its error, and a later next poll); they never raise.
+    """
+    now = now or timezone.now()
+    try:
+        response = _get(source.url, source)
+        if response.not_modified:
+            _succeeded(source, now)
+            return 0
+        feed = parse_feed(response.content, response.url)
+    except (http.FetchError, NotAFeed) as error:
+        _failed(source, now, str(error))
+        return 0
+    except Exception as error:  # a feed must never stop the others
+        logger.exception("Polling %s failed", source.url)
+        _failed(source, now, f"{error.__class__.__name__}: {error}")
+        return 0
+    with transaction.atomic():
+        return _store(source, feed, response, now)
+
+
+def poll_due_sources(now=None):
+    """Poll every feed whose time has come; returns the number of new entries."""
+    now = now or timezone.now()
+    due = Source.objects.filter(kind=Source.Kind.FEED, next_poll_at__lte=now).order_by("next_poll_at")
+    return sum(poll_source(source, now) for source in due[:200])
+
+
+def mark_read(user, entry):
+    ReadMark.objects.get_or_create(user=user, entry=entry)
+
+
+def mark_all_read(user):
+    """Mark every entry of the user's sources read."""
+    unread = Entry.objects.filter(source__subscriptions__user=user).exclude(read_marks__user=user)
+    ReadMark.objects.bulk_create(
+        [ReadMark(user=user, entry_id=pk) for pk in unread.values_list("pk", flat=True)], ignore_conflicts=True
+    )
+
+
+# OPML (opml.org/spec2.opml): the list of feeds, to move between readers.
+
+
+def import_opml(user, content):
+    """Follow every feed an OPML file lists; returns (followed, skipped). Feeds are polled later."""
+    parsed = listparser.parse(content)
+    if not parsed.version and not parsed.feeds:
+        raise SubscribeError(_("That file is not an OPML subscription list."))
+    followed = skipped = 0
+    for feed in parsed.feeds[:OPML_MAX_FEEDS]:
+        url = (feed.get("url") or "").strip()
+        if not url.startswith(("http://", "https://")) or len(url) > 2000:
+            skipped += 1
+            continue
+        source, _created = Source.objects.get_or_create(url=url, defaults={"title": (feed.get("title") or "")[:300]})
+        Subscription.objects.get_or_create(user=user, source=source)
+        followed += 1
+    return followed, skipped + max(0, len(parsed.feeds) - OPML_MAX_FEEDS)
+
+
+def export_opml(user, local_feeds=()):
+    """OPML 2.0 bytes listing the user's feeds, and the local blogs' feeds given as (title, url)."""
+    root = etree.Element("opml", version="2.0")
+    head = etree.SubElement(root, "head")
+    etree.SubElement(head, "title").text = _("Subscriptions of %(name)s") % {"name": user.get_username()}
+    etree.SubElement(head, "dateCreated").text = timezone.now().strftime("%a, %d %b %Y %H:%M:%S GMT")
+    body = etree.SubElement(root, "body")
+    sources = Source.objects.filter(subscriptions__user=user, kind=Source.Kind.FEED).order_by("title", "url")
+    rows = [(s.title or s.url, s.url, s.site_url) for s in sources] + [(t, u, "") for t, u in local_feeds]
+    for title, url, site in rows:
+        attrs = {"type": "rss", "text": title, "title": title, "xmlUrl": url}
+        if site:
+            attrs["htmlUrl"] = site
+        etree.SubElement(body, "outline", **attrs)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def unread_filter(user):
+    return ~Q(read_marks__user=user)
