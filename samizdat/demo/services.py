@@ -7,6 +7,11 @@ Markdown follows. Dates are relative to the moment of loading (`-30d 09:15` is t
 `image:NAME` in a text stands for the URL of the picture drawn by `images.RECIPES[NAME]`, stored
 through the ordinary upload path; `(post:SLUG)` links to an earlier post of the same blog.
 
+`reblogs/*.md` are reblogs, loaded once the blogs are: `blog:` and `by:` say who reblogs, and
+either `of: BLOG/POST` names a demo post, or `url:`, `source_title:`, `site:`, `site_url:` and
+`author:` describe a page elsewhere whose text follows the comment after a `+++` line (stored
+here: the demo fetches nothing). They go through the reblogs app's services.
+
 A blog's `comments/SLUG.md` holds a conversation under its post SLUG: comments separated by `+++`
 lines, each with a header (`by: USERNAME` for a demo writer, else `name:` and `email:` for a guest;
 `reply_to: N` for the Nth comment of the file; `status: held` to leave it for the moderators).
@@ -35,7 +40,9 @@ from samizdat.blogs.services import create_blog, set_role
 from samizdat.comments import services as comment_services
 from samizdat.posts.media import store_upload
 from samizdat.posts.models import Category, Post
+from samizdat.core.html import render_markdown
 from samizdat.posts.services import publish_post, save_post, terms_from_names
+from samizdat.reblogs import services as reblog_services
 from samizdat.social import services as social_services
 from samizdat.social.models import Follow, Like
 
@@ -268,7 +275,38 @@ def load_demo(progress=print, now=None):
         for what, n in created.items():
             totals[what] += n
     totals.update(_load_likes_and_follows(writers))
+    totals.update(_load_reblogs(writers, now))
     return f"{len(directories)} blogs, {_added(totals)}"
+
+
+def _load_reblogs(writers, now):
+    """The reblogs in `reblogs/`, of demo posts and of stored outside pages; how many were added."""
+    added = 0
+    for path in sorted((CONTENT / "reblogs").glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        head, _, quoted = text.partition(f"\n{COMMENT_SEPARATOR}\n")
+        try:
+            meta, comment = parse_document(head + "\n")
+        except ValueError as error:
+            raise ValueError(f"{path.relative_to(CONTENT)}: {error}") from None
+        blog = Blog.objects.get(slug=meta["blog"])
+        if "of" in meta:
+            blog_slug, _, post_slug = meta["of"].partition("/")
+            original = Post.objects.select_related("blog", "author").get(blog__slug=blog_slug, slug=post_slug)
+            source = reblog_services.source_from_post(original)
+        else:
+            source = reblog_services.Source(
+                url=meta["url"], title=meta["source_title"], author=meta.get("author", ""),
+                site=meta.get("site", ""), site_url=meta.get("site_url", ""), html=render_markdown(quoted),
+            )
+        if reblog_services.already_reblogged(blog, source.url):
+            continue
+        reblog_services.reblog(
+            source, blog=blog, editor=writers[meta["by"]], title=meta["title"], comment=comment,
+            when=parse_when(meta["published"], blog.tzinfo, now),
+        )
+        added += 1
+    return {"reblogs": added}
 
 
 def _load_likes_and_follows(writers):

@@ -40,15 +40,16 @@ class Reblog(models.Model):
     original = models.ForeignKey(
         Post, on_delete=models.SET_NULL, null=True, blank=True, related_name="reblogs"
     )
-    source_url = models.URLField(_("original address"), max_length=2000)
+    # An absolute address, or a path for a post of this instance.
+    source_url = models.CharField(_("original address"), max_length=2000)
     source_title = models.CharField(max_length=500, blank=True)
     source_author = models.CharField(max_length=200, blank=True)
     source_site = models.CharField(max_length=200, blank=True)
-    source_site_url = models.URLField(max_length=2000, blank=True)
+    source_site_url = models.CharField(max_length=2000, blank=True)
     source_published_at = models.DateTimeField(null=True, blank=True)
     source_image_url = models.URLField(max_length=2000, blank=True)
     # A reblog of a reblog credits the original and names the blog it came through.
-    via_url = models.URLField(max_length=2000, blank=True)
+    via_url = models.CharField(max_length=2000, blank=True)
     via_name = models.CharField(max_length=200, blank=True)
 
     snapshot_html = models.TextField(blank=True)  # sanitized, as it was reblogged

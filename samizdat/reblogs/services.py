@@ -50,6 +50,12 @@ def _absolute(path):
     return settings.SITE_URL + path
 
 
+def _local(path):
+    # Links between blogs of this instance stay relative, as every other link in a post's text:
+    # they then work on the blog's own domain and in mirrors, and feeds make them absolute.
+    return path
+
+
 def post_digest(post):
     """A fingerprint of what readers see of a post, to notice later edits."""
     return hashlib.sha256(f"{post.title}\0{post.html}".encode()).hexdigest()
@@ -75,13 +81,13 @@ def source_from_post(post):
             site=passed_on.source_site, site_url=passed_on.source_site_url,
             published_at=passed_on.source_published_at, image_url=passed_on.source_image_url,
             html=passed_on.snapshot_html, origin=passed_on.origin, original=earlier,
-            via_url=_absolute(post.get_absolute_url()), via_name=post.blog.title,
+            via_url=_local(post.get_absolute_url()), via_name=post.blog.title,
             digest=post_digest(earlier) if earlier is not None else "",
         )
     html = _excerpt(post.html) if excerpt_only(post.blog) else post.html
     return Source(
-        url=_absolute(post.get_absolute_url()), title=post.title, author=post.author.name,
-        site=post.blog.title, site_url=_absolute(post.blog.get_absolute_url()),
+        url=_local(post.get_absolute_url()), title=post.title, author=post.author.name,
+        site=post.blog.title, site_url=_local(post.blog.get_absolute_url()),
         published_at=post.published_at, html=html, origin=Reblog.Origin.LOCAL, original=post,
         digest=post_digest(post),
     )
@@ -120,7 +126,7 @@ def already_reblogged(blog, url):
 
 
 @transaction.atomic
-def reblog(source, *, blog, editor, title="", comment="", quoted_html=None, publish=True):
+def reblog(source, *, blog, editor, title="", comment="", quoted_html=None, publish=True, when=None):
     """Create `blog`'s reblog of `source` as a post (published, or a draft) and its Reblog row."""
     quoted = sanitize_html(source.html if quoted_html is None else quoted_html, base_url=source.url)
     post = Post(
@@ -129,7 +135,7 @@ def reblog(source, *, blog, editor, title="", comment="", quoted_html=None, publ
         source=compose_text(comment, source, quoted, blog.language),
     )
     if publish:
-        post_services.publish_post(post, editor=editor)
+        post_services.publish_post(post, editor=editor, when=when)
     else:
         post_services.save_post(post, editor=editor)
     Reblog.objects.create(

@@ -1,5 +1,6 @@
 import datetime
 import re
+from unittest import mock
 
 import pytest
 from django.core.files.storage import default_storage
@@ -19,6 +20,7 @@ from samizdat.demo.services import (
 )
 from samizdat.posts.models import Category, Media, Post, Tag
 from samizdat.posts.search import rebuild_index
+from samizdat.reblogs.models import Reblog
 from samizdat.social.models import Follow, Like
 
 FEATURES = {
@@ -52,8 +54,11 @@ def demo_media_root(django_db_setup, django_db_blocker, tmp_path_factory):
     Each test still runs in its own transaction, so what a test changes is rolled back.
     """
     media_root = tmp_path_factory.mktemp("demo-media")
+    # The demo fetches nothing: its outside reblog is stored text.
+    offline = mock.patch("samizdat.core.http.fetch", side_effect=AssertionError("the demo fetched a URL"))
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media_root, PASSWORD_HASHERS=FAST_HASHER):
-        load_demo(progress=lambda line: None)
+        with offline:
+            load_demo(progress=lambda line: None)
         yield media_root
         call_command("flush", interactive=False, verbosity=0)
         rebuild_index()  # the full-text index is no model table, so flush leaves it behind
@@ -149,7 +154,23 @@ def test_demo_posts_use_their_images(demo):
 
 def test_demo_refers_to_no_other_host(demo):
     for post in Post.objects.all():
-        assert not re.search(r'(src|href)="(https?:)?//', post.html), post.slug
+        # A reblog of an outside page links its original: a made-up site on a reserved name.
+        html = re.sub(r'href="https://[a-z]+\.example/[^"]*"', "", post.html)
+        assert not re.search(r'(src|href)="(https?:)?//', html), post.slug
+
+
+def test_demo_reblogs_a_local_post_and_an_outside_one_with_the_credit_line(demo, client):
+    local = Reblog.objects.get(origin=Reblog.Origin.LOCAL, local=True)
+    outside = Reblog.objects.get(origin=Reblog.Origin.WEB)
+    assert local.post.is_live and outside.post.is_live and local.blog != local.original.blog
+    page = client.get(local.post.get_absolute_url()).content.decode()
+    # In the reblogging blog's language (Russian here).
+    assert (f'<p>Из <a href="/@dispatch/" rel="noopener">Dispatch</a>, оригинал: '
+            f'<a href="{local.original.get_absolute_url()}" rel="noopener">{local.original.title}</a>') in page
+    page = client.get(outside.post.get_absolute_url()).content.decode()
+    assert '<p>From <a href="https://tideline.example/" rel="noopener">The Tideline</a> via ' in page
+    assert "nine per cent" in page
+    assert "Reblogged by 1 blog" in client.get(local.original.get_absolute_url()).content.decode()
 
 
 def _public_urls():
@@ -187,7 +208,7 @@ def test_demo_draft_and_scheduled_post_are_hidden_from_readers(demo, client):
 
 
 def _counts():
-    models = (User, Blog, Post, Media, Comment, Like, Follow)
+    models = (User, Blog, Post, Media, Comment, Like, Follow, Reblog)
     return [model.objects.count() for model in models]
 
 

@@ -53,8 +53,8 @@ def test_reblog_publishes_a_post_with_the_attribution_line(client, writer, origi
     page = client.get(reblog_post.get_absolute_url()).content.decode()
     section = _section(page)
     assert (
-        '<p>From <a href="http://127.0.0.1:8000/@dockers/" rel="noopener">Dockers\' Union</a> via '
-        f'<a href="http://127.0.0.1:8000{original.get_absolute_url()}" rel="noopener">The port strike ends</a>'
+        '<p>From <a href="/@dockers/" rel="noopener">Dockers\' Union</a> via '
+        f'<a href="{original.get_absolute_url()}" rel="noopener">The port strike ends</a>'
         ", by Ana Petrova</p>"
     ).replace("'", "&#x27;") in section.replace("'", "&#x27;")
     assert "<blockquote>" in section and "<strong>nine days</strong>" in section
@@ -131,9 +131,9 @@ def test_reblog_of_a_reblog_credits_the_original_and_the_blog_it_came_via(client
     second_row = Reblog.objects.get(blog=third.blog)
     assert second_row.original == original
     section = _section(client.get(second_row.post.get_absolute_url()).content.decode())
-    assert f'via <a href="http://127.0.0.1:8000{original.get_absolute_url()}"' in section
+    assert f'via <a href="{original.get_absolute_url()}"' in section
     assert ", by Ana Petrova; passed on by " in section
-    assert f'<a href="http://127.0.0.1:8000{first.get_absolute_url()}" rel="noopener">Harbour News</a>' in section
+    assert f'<a href="{first.get_absolute_url()}" rel="noopener">Harbour News</a>' in section
     # Both reblogs count on the original.
     assert "Reblogged by 2 blogs" in client.get(original.get_absolute_url()).content.decode()
 

@@ -1,0 +1,82 @@
+"""Reblogging in a real browser: by the button under a post, and by pasting an address."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from samizdat.posts.models import Post
+from tests.loopback_site import _loopback_site, web  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "a long browser passphrase 9"
+
+
+@pytest.fixture
+def reblogger(make_user, make_blog):
+    user = make_user("rosa", password=PASSWORD, display_name="Rosa")
+    user.blog = make_blog("coast", title="Coast Weekly", owner=user)
+    return user
+
+
+def test_reblog_by_button_publishes_a_credited_reblog_and_the_original_counts_it(
+    page, live_server, site, reblogger, sign_in, outside_requests
+):
+    original = site["post"]
+    sign_in(page, reblogger.username, PASSWORD)
+    page.goto(live_server.url + original.get_absolute_url())
+    page.get_by_role("link", name="Reblog").click()
+    expect(page.get_by_role("heading", name="Reblog")).to_be_visible()
+    page.get_by_label("Reblog to").select_option(label="Coast Weekly")
+    page.get_by_label("Your comment (optional)").fill("Solidarity with the **dockers**.")
+    page.get_by_role("button", name="Reblog now").click()
+    expect(page.get_by_text("Reblogged to Coast Weekly.")).to_be_visible()
+
+    reblog = Post.objects.get(blog=reblogger.blog)
+    page.goto(live_server.url + reblog.get_absolute_url())
+    credit = page.locator("section.reblog > p").first
+    expect(credit).to_have_text("From Dockers' Union via The port strike ends, by Ana Petrova")
+    assert credit.get_by_role("link", name="The port strike ends").get_attribute("href").endswith(
+        original.get_absolute_url())
+    expect(page.locator("section.reblog blockquote")).to_contain_text("the dockers voted to return")
+    expect(page.locator(".e-content strong").first).to_have_text("dockers")
+
+    page.goto(live_server.url + original.get_absolute_url())
+    expect(page.locator(".reblogged-by")).to_contain_text("Reblogged by 1 blog:")
+    page.locator(".reblogged-by").get_by_role("link", name="Coast Weekly").click()
+    expect(page).to_have_url(re.compile(re.escape(reblog.get_absolute_url()) + "$"))
+    assert outside_requests == []
+
+
+def test_reblog_by_url_fetches_prefills_and_publishes(page, live_server, reblogger, sign_in, web, outside_requests):
+    sign_in(page, reblogger.username, PASSWORD)
+    page.goto(live_server.url + "/dashboard/reblog/")
+    page.get_by_label("Address of the post").fill(web.url("/ghost-post.html"))
+    page.get_by_role("button", name="Fetch the post").click()
+    expect(page.get_by_label("Title")).to_have_value("The night the lights went out in Ward 6")
+    expect(page.get_by_label("Original author")).to_have_value("Dev Okafor")
+    expect(page.get_by_label("Original site")).to_have_value("Ward Six Weekly")
+    expect(page.get_by_label("Quoted text")).to_contain_text("went on by candlelight")
+    page.get_by_label("Your comment (optional)").fill("Our neighbours ask the right questions.")
+    page.get_by_role("button", name="Reblog now").click()
+    expect(page.get_by_text("Reblogged to Coast Weekly.")).to_be_visible()
+
+    page.get_by_role("link", name="View on the blog").click()
+    credit = page.locator("section.reblog > p").first
+    expect(credit).to_have_text("From Ward Six Weekly via The night the lights went out in Ward 6, by Dev Okafor")
+    assert credit.get_by_role("link", name="The night the lights went out in Ward 6").get_attribute(
+        "href") == "https://wardsix.example/lights-out/"
+    expect(page.get_by_text("Our neighbours ask the right questions.")).to_be_visible()
+    # The page links to the outside site but loads nothing from it.
+    assert outside_requests == []
+
+
+def test_reblog_by_url_bad_address_keeps_it_with_a_message(page, live_server, reblogger, sign_in, web):
+    sign_in(page, reblogger.username, PASSWORD)
+    page.goto(live_server.url + "/dashboard/reblog/")
+    address = web.url("/picture.png")
+    page.get_by_label("Address of the post").fill(address)
+    page.get_by_role("button", name="Fetch the post").click()
+    expect(page.get_by_text("That address is not a web page (it is image/png).")).to_be_visible()
+    expect(page.get_by_label("Address of the post")).to_have_value(address)
