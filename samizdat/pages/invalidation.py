@@ -38,6 +38,8 @@ PRIVATE_MODELS = {
     # comments and likes live in the comments and social tables and invalidate as local ones do.
     "federation.localkey", "federation.blogfederation", "federation.remoteactor", "federation.follower",
     "federation.server", "federation.inboxitem", "federation.delivery",
+    # The reader is private to each reader; the reblog setting changes only future reblogs.
+    "reader.source", "reader.entry", "reader.subscription", "reader.readmark", "reblogs.reblogsettings",
 }
 # Fields whose change alone shows nowhere public (a sign-in updates last_login).
 PRIVATE_FIELDS = {"accounts.user": {"last_login", "password"}}

@@ -6,3 +6,8 @@ class ReblogsConfig(AppConfig):
     name = "samizdat.reblogs"
     label = "reblogs"
     verbose_name = _("Reblogs")
+
+    def ready(self):
+        from . import invalidation
+
+        invalidation.connect()

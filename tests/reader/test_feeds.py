@@ -198,3 +198,14 @@ def test_poll_task_polls_due_feeds(reader, web):
     source = Source.objects.create(url=web.url("/atom.atom"))
     poll_due_sources_task.call_local()
     assert source.entries.count() == 1
+
+
+def test_polling_a_feed_leaves_the_stored_public_pages_alone(reader, web, make_post):
+    from django.test import Client
+
+    post = make_post()
+    anonymous = Client()
+    anonymous.get(post.get_absolute_url())
+    services.subscribe(reader, web.url("/rss.xml"))
+    services.mark_all_read(reader)
+    assert anonymous.get(post.get_absolute_url()).samizdat_stored_page

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from samizdat.blogs.roles import Role
@@ -185,3 +186,33 @@ def test_draft_original_cannot_be_reblogged(client, writer, make_post, original)
     draft = make_post(original.blog, author=original.author, status=Post.Status.DRAFT)
     client.force_login(writer)
     assert client.get(reverse("dashboard:reblog_post", args=[draft.pk])).status_code == 404
+
+
+def test_stored_page_of_the_original_shows_a_new_reblog_to_anonymous_readers(client, writer, original):
+    anonymous = Client()
+    anonymous.get(original.get_absolute_url())
+    assert anonymous.get(original.get_absolute_url()).samizdat_stored_page
+    _reblog(client, writer, original)
+    assert "Reblogged by 1 blog" in anonymous.get(original.get_absolute_url()).content.decode()
+
+
+def test_stored_page_of_a_reblog_shows_the_note_once_the_original_changes(client, writer, original):
+    _reblog(client, writer, original)
+    url = Post.objects.get(blog=writer.blog).get_absolute_url()
+    anonymous = Client()
+    anonymous.get(url)
+    assert anonymous.get(url).samizdat_stored_page
+    original.source = "The vote was close."
+    save_post(original, editor=original.author)
+    assert "The original was updated since" in anonymous.get(url).content.decode()
+    delete_post(original)
+    assert "The original of this reblog was removed since." in anonymous.get(url).content.decode()
+
+
+def test_stored_page_of_the_original_drops_a_deleted_reblog(client, writer, original):
+    _reblog(client, writer, original)
+    anonymous = Client()
+    anonymous.get(original.get_absolute_url())
+    assert "Reblogged by 1 blog" in anonymous.get(original.get_absolute_url()).content.decode()
+    delete_post(Post.objects.get(blog=writer.blog))
+    assert "reblogged-by" not in anonymous.get(original.get_absolute_url()).content.decode()
