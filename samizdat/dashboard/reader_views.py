@@ -1,6 +1,9 @@
 """The Reader: posts of followed local blogs and entries of followed feeds, and managing the list."""
 
+from urllib.parse import urlsplit
+
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -10,10 +13,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from samizdat.blogs.middleware import BLOG_PATH
+from samizdat.blogs.models import Blog
 from samizdat.core.links import absolute_url
 from samizdat.reader import selectors as reader_selectors
 from samizdat.reader import services as reader_services
 from samizdat.social import selectors as social_selectors
+from samizdat.social import services as social_services
 
 from .views import _page
 
@@ -38,6 +44,30 @@ class OpmlForm(forms.Form):
         return upload.read()
 
 
+def _local_blog(request, url):
+    """The blog of this instance that `url` is on (its home, a post, a feed), or None.
+
+    Following it is a local follow, not a feed fetched over HTTP from ourselves.
+    """
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    if parts.netloc.lower() not in {request.get_host().lower(), urlsplit(settings.SITE_URL).netloc.lower()}:
+        blog = Blog.objects.filter(custom_domain=(parts.hostname or "").lower()).first() if parts.hostname else None
+        if blog is None:
+            return None
+        if not path.startswith("/@"):
+            return blog
+    match = BLOG_PATH.match(path)
+    return Blog.objects.filter(slug=match["slug"]).first() if match else None
+
+
+def _follow_if_local(request, url):
+    blog = _local_blog(request, url)
+    if blog is not None:
+        social_services.follow_blog(request.user, blog)
+    return blog
+
+
 @login_required
 def reader(request):
     """Unread entries of followed feeds, and new posts of the blogs one follows here."""
@@ -60,7 +90,9 @@ def sources(request):
         opml_form = OpmlForm(request.POST, request.FILES)
         if opml_form.is_valid():
             try:
-                followed, skipped = reader_services.import_opml(request.user, opml_form.cleaned_data["opml"])
+                followed, skipped = reader_services.import_opml(
+                    request.user, opml_form.cleaned_data["opml"], take_local=lambda url: _follow_if_local(request, url),
+                )
             except reader_services.SubscribeError as error:
                 opml_form.add_error("opml", str(error))
             else:
@@ -69,6 +101,10 @@ def sources(request):
                 return redirect("dashboard:reader_sources")
     elif request.method == "POST":
         form = SubscribeForm(request.POST)
+        local = _follow_if_local(request, form.cleaned_data["url"]) if form.is_valid() else None
+        if local is not None:
+            messages.success(request, _("You now follow %(title)s.") % {"title": local.title})
+            return redirect("dashboard:reader_sources")
         if form.is_valid():
             try:
                 source = reader_services.subscribe(request.user, form.cleaned_data["url"])

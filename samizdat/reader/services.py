@@ -176,8 +176,12 @@ def mark_all_read(user):
 # OPML (opml.org/spec2.opml): the list of feeds, to move between readers.
 
 
-def import_opml(user, content):
-    """Follow every feed an OPML file lists; returns (followed, skipped). Feeds are polled later."""
+def import_opml(user, content, take_local=None):
+    """Follow every feed an OPML file lists; returns (followed, skipped). Feeds are polled later.
+
+    `take_local(url)` may claim an address (a blog of this instance, followed locally) by
+    returning something true.
+    """
     parsed = listparser.parse(content)
     if not parsed.version and not parsed.feeds:
         raise SubscribeError(_("That file is not an OPML subscription list."))
@@ -186,6 +190,9 @@ def import_opml(user, content):
         url = (feed.get("url") or "").strip()
         if not url.startswith(("http://", "https://")) or len(url) > 2000:
             skipped += 1
+            continue
+        if take_local is not None and take_local(url):
+            followed += 1
             continue
         source, _created = Source.objects.get_or_create(url=url, defaults={"title": (feed.get("title") or "")[:300]})
         Subscription.objects.get_or_create(user=user, source=source)

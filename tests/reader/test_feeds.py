@@ -182,7 +182,18 @@ def test_opml_export_then_import_round_trips(client, reader, web, make_user, mak
     response = client.post(SOURCES, {"opml": SimpleUploadedFile("subs.opml", exported.content)}, follow=True)
     assert "Imported 3 feeds (0 skipped)" in response.content.decode()
     urls = set(Source.objects.filter(subscriptions__user=newcomer).values_list("url", flat=True))
-    assert {web.url("/rss.xml"), web.url("/feed.json")} <= urls
+    assert urls == {web.url("/rss.xml"), web.url("/feed.json")}
+    # The blog of this instance is followed here, not fetched from ourselves over HTTP.
+    assert newcomer.follows.filter(blog__slug="dockers").exists()
+
+
+@pytest.mark.parametrize("path", ["/@dockers/", "/@dockers/feed/atom/"])
+def test_follow_form_with_an_address_of_a_blog_here_follows_it_locally(client, reader, make_blog, path, settings):
+    settings.SITE_URL = "http://localhost:8000"
+    make_blog("dockers", title="Dockers' Union")
+    response = client.post(SOURCES, {"url": "http://localhost:8000" + path}, follow=True)
+    assert "You now follow Dockers&#x27; Union." in response.content.decode()
+    assert reader.follows.filter(blog__slug="dockers").exists() and not Source.objects.exists()
 
 
 def test_opml_import_of_a_non_opml_file_gives_a_message(client, reader):
