@@ -40,6 +40,10 @@ PRIVATE_MODELS = {
     "federation.server", "federation.inboxitem", "federation.delivery",
     # The reader is private to each reader; the reblog setting changes only future reblogs.
     "reader.source", "reader.entry", "reader.subscription", "reader.readmark", "reblogs.reblogsettings",
+    # The identity provider's clients, consents, codes and tokens show on no public page.
+    "oauth2_provider.application", "oauth2_provider.grant", "oauth2_provider.accesstoken",
+    "oauth2_provider.refreshtoken", "oauth2_provider.idtoken", "oauth2_provider.devicegrant",
+    "provider.consent", "provider.indieauthcode", "provider.indieauthtoken",
 }
 # Fields whose change alone shows nowhere public (a sign-in updates last_login).
 PRIVATE_FIELDS = {"accounts.user": {"last_login", "password"}}

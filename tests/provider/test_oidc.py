@@ -9,6 +9,7 @@ from django.conf import settings
 from django.shortcuts import resolve_url
 from jwcrypto import jwk, jwt
 
+from samizdat.pages import store
 from samizdat.provider import services
 from samizdat.provider.models import Consent
 
@@ -191,3 +192,38 @@ def test_bearer_grant_turns_an_api_token_into_user_and_scopes(signed_in, http_cl
     assert services.bearer_grant(token + "x") is None
     services.revoke_consent(reader.user, oidc_client.application)
     assert services.bearer_grant(token) is None
+
+
+def test_signing_in_to_a_client_leaves_the_stored_public_pages_alone(signed_in, http_client, oidc_client, make_post):
+    post = make_post()
+    reader = signed_in()  # a new user: every stored page goes, so read the post afterwards
+    http_client.get(post.get_absolute_url())
+    stored = list((store.root() / "www").rglob("index.html"))
+    assert stored
+    verifier, challenge = pkce_pair()
+    answer = get_code(reader, oidc_client, challenge=challenge)
+    assert exchange(http_client, oidc_client, answer["code"], verifier).status_code == 200
+    assert all(page.exists() for page in stored)
+
+
+def test_refresh_token_renews_the_access_token_once(signed_in, http_client, oidc_client):
+    reader = signed_in()
+    verifier, challenge = pkce_pair()
+    answer = get_code(reader, oidc_client, scope="openid read", challenge=challenge)
+    first = exchange(http_client, oidc_client, answer["code"], verifier).json()
+    refresh = dict(grant_type="refresh_token", refresh_token=first["refresh_token"],
+                   client_id=oidc_client.client_id, client_secret=oidc_client.client_secret)
+    renewed = http_client.post("/oauth/token/", data=refresh)
+    assert renewed.status_code == 200
+    assert services.bearer_grant(renewed.json()["access_token"]).user == reader.user
+    # Rotated: the old refresh token is spent.
+    assert http_client.post("/oauth/token/", data=refresh).status_code == 400
+
+
+def test_oauth_server_metadata_offers_only_the_code_flow(http_client, live_server):
+    metadata = http_client.get("/.well-known/oauth-authorization-server").json()
+    assert metadata["issuer"] == live_server.url
+    assert metadata["response_types_supported"] == ["code"]
+    assert "password" not in metadata["grant_types_supported"]
+    assert "implicit" not in metadata["grant_types_supported"]
+    assert {"read", "create", "update", "delete", "media", "moderate"} <= set(metadata["scopes_supported"])
