@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 from oauth2_provider.generators import generate_client_secret
-from oauth2_provider.models import AccessToken, Application, clear_expired
+from oauth2_provider.models import AccessToken, Application, RefreshToken, clear_expired
 
 from .models import Consent, IndieAuthCode
 from .scopes import SCOPES
@@ -65,10 +65,38 @@ def remember_consent(user, application, scopes):
 
 
 def revoke_consent(user, application):
-    """Forget the consent and revoke every token `application` holds for `user`."""
+    """Forget the consent and revoke every token `application` holds for `user` (refresh tokens too)."""
     Consent.objects.filter(user=user, application=application).delete()
     for token in AccessToken.objects.filter(user=user, application=application):
         token.revoke()
+    for refresh in RefreshToken.objects.filter(user=user, application=application, revoked__isnull=True):
+        refresh.revoke()
+
+
+@dataclasses.dataclass(frozen=True)
+class ConnectedApp:
+    application: Application
+    name: str
+    scopes: list
+    since: object
+
+
+def connected_apps(user):
+    """The applications `user` let in: OAuth/OpenID Connect consents and IndieAuth clients with live tokens."""
+    found = {}
+    for consent in Consent.objects.filter(user=user).select_related("application").order_by("-updated_at"):
+        found[consent.application_id] = ConnectedApp(
+            consent.application, consent.application.name, consent.scopes, consent.updated_at
+        )
+    live = (
+        AccessToken.objects.filter(user=user, expires__gt=timezone.now(), application__isnull=False)
+        .select_related("application", "indieauth").order_by("-created")
+    )
+    for token in live:
+        if token.application_id not in found:
+            name = token.indieauth.client_id if hasattr(token, "indieauth") else token.application.name
+            found[token.application_id] = ConnectedApp(token.application, name, token.scope.split(), token.created)
+    return list(found.values())
 
 
 @dataclasses.dataclass(frozen=True)

@@ -5,6 +5,7 @@ from . import indieauth_views, views
 app_name = "provider"
 
 urlpatterns = [
+    path("oauth/apps/", views.connected_apps, name="connected-apps"),
     path("oauth/picture/<int:user_id>.svg", views.picture, name="picture"),
     path("indieauth/metadata", indieauth_views.metadata, name="indieauth-metadata"),
     path("indieauth/auth", indieauth_views.AuthorizeView.as_view(), name="indieauth-authorize"),

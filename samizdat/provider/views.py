@@ -4,7 +4,10 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from oauth2_provider.exceptions import OAuthToolkitError
 from oauth2_provider.models import Application
@@ -15,6 +18,7 @@ from samizdat.core.middleware import CONTENT_SECURITY_POLICY
 from samizdat.social.avatars import identicon_svg
 
 from . import services
+from .scopes import SCOPES
 
 # A host name, IPv4 or [IPv6] address and port: nothing that could end a CSP directive.
 SAFE_NETLOC = re.compile(r"[A-Za-z0-9.\-]+(:[0-9]+)?|\[[0-9A-Fa-f:.]+\](:[0-9]+)?")
@@ -102,6 +106,21 @@ def csp_allowing_form_target(url):
     return CONTENT_SECURITY_POLICY.replace(
         "form-action 'self'", f"form-action 'self' {target.scheme}://{target.netloc}"
     )
+
+
+@login_required
+def connected_apps(request):
+    """The applications that may use the signed-in person's account, each with a Revoke button."""
+    if request.method == "POST":
+        application = Application.objects.filter(pk=request.POST.get("application")).first()
+        if application is not None:
+            services.revoke_consent(request.user, application)
+            messages.success(request, _("%(name)s can no longer use your account.") % {"name": application.name})
+        return redirect("provider:connected-apps")
+    apps = services.connected_apps(request.user)
+    scopes = {name: str(text) for name, text in SCOPES.items()}
+    rows = [(app, [scopes.get(s, s) for s in app.scopes]) for app in apps]
+    return render(request, "provider/connected_apps.html", {"rows": rows})
 
 
 @cache_control(public=True, max_age=24 * 3600)

@@ -122,6 +122,8 @@ def test_micropub_client_gets_a_token_for_the_profile_url(signed_in, http_client
     introspected = http_client.post("/indieauth/introspect", data={"token": body["access_token"]}, headers=bearer).json()
     assert introspected["active"] is True and introspected["me"] == me
 
+    assert client_site in reader.get("/oauth/apps/").text  # listed under Connected applications
+
     assert http_client.post("/indieauth/revoke", data={"token": body["access_token"]}).status_code == 200
     assert services.bearer_grant(body["access_token"]) is None
     assert http_client.get("/indieauth/token", headers=bearer).status_code == 401

@@ -227,3 +227,19 @@ def test_oauth_server_metadata_offers_only_the_code_flow(http_client, live_serve
     assert "password" not in metadata["grant_types_supported"]
     assert "implicit" not in metadata["grant_types_supported"]
     assert {"read", "create", "update", "delete", "media", "moderate"} <= set(metadata["scopes_supported"])
+
+
+def test_reader_sees_and_revokes_a_connected_app(signed_in, http_client, oidc_client):
+    reader = signed_in()
+    verifier, challenge = pkce_pair()
+    answer = get_code(reader, oidc_client, scope="openid read", challenge=challenge)
+    token = exchange(http_client, oidc_client, answer["code"], verifier).json()["access_token"]
+    page = reader.get("/oauth/apps/")
+    assert "Instance B" in page.text and "drafts included" in page.text
+    fields = csrf_form(reader, page)
+    response = reader.post("/oauth/apps/", data={**fields}, headers={"Referer": str(page.url)})
+    assert response.status_code == 302
+    assert services.bearer_grant(token) is None
+    assert "No application may use your account." in reader.get("/oauth/apps/").text
+    # Next time the consent screen is shown again.
+    assert authorize(reader, oidc_client, challenge=pkce_pair()[1]).status_code == 200
