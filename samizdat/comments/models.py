@@ -92,6 +92,8 @@ class Comment(models.Model):
     # Federation: the ActivityPub id of a remote comment; local comments have local=True.
     ap_id = models.URLField(max_length=500, null=True, blank=True, unique=True)
     local = models.BooleanField(default=True)
+    # A remote author's picture, our stored copy of it (never their server's address).
+    author_avatar = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Set when follow-up subscribers have been emailed about this comment (once only).

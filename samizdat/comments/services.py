@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from samizdat.blogs.roles import Cap
 from samizdat.blogs.services import membership_for
-from samizdat.core.html import COMMENT_TAGS, sanitize_html
+from samizdat.core.html import COMMENT_TAGS, sanitize_html, strip_tags
 from samizdat.posts.models import Post
 
 # services and tasks import each other: tasks run services, and services queue tasks once their
@@ -154,18 +154,25 @@ def _normalised(text):
 def _is_duplicate(comment):
     since = timezone.now() - DUPLICATE_WINDOW
     recent = Comment.objects.filter(created_at__gte=since, post__blog_id=comment.post.blog_id)
-    identity = Q(user=comment.user) if comment.user_id else Q(author_email__iexact=comment.author_email)
-    recent = recent.filter(Q(post=comment.post) | identity)
+    recent = recent.filter(Q(post=comment.post) | _identity(comment))
     body = _normalised(comment.body)
     # Compare on the normalised text; the candidates are few (one post or one person, one day).
     return any(_normalised(b) == body for b in recent.values_list("body", flat=True)[:500])
 
 
+def _identity(comment):
+    """Who wrote a comment, for "known commenter" and duplicates: the account, the email, or for a
+    remote comment its author's profile."""
+    if comment.user_id:
+        return Q(user=comment.user)
+    if not comment.local:
+        return Q(local=False, author_url=comment.author_url)
+    return Q(author_email__iexact=comment.author_email)
+
+
 def _is_known(comment):
     earlier = Comment.objects.filter(post__blog_id=comment.post.blog_id, status=Comment.Status.APPROVED)
-    if comment.user_id:
-        return earlier.filter(user=comment.user).exists()
-    return earlier.filter(author_email__iexact=comment.author_email).exists()
+    return earlier.filter(_identity(comment)).exists()
 
 
 def assess(comment, submission, comment_settings):
@@ -243,16 +250,29 @@ def _parent(post, parent_id, comment_settings):
     return parent
 
 
+def _settings_if_open(post):
+    """The blog's comment settings; CommentRefused when the post takes no comments."""
+    comment_settings = settings_for(post.blog)
+    reason = closed_reason(post, comment_settings)
+    if reason:
+        raise CommentRefused(reason, code="closed")
+    return comment_settings
+
+
+def _notify_new(comment):
+    if comment.status != Comment.Status.SPAM:
+        _on_commit(tasks.notify_author_task, comment.pk)
+    if comment.status == Comment.Status.APPROVED:
+        _on_commit(tasks.notify_subscribers_task, comment.pk)
+
+
 def submit_comment(post, submission, *, user=None, ip=None):
     """Take a comment from the form: (comment, created). A resent form returns the first comment."""
     if submission.nonce:
         existing = Comment.objects.filter(post=post, nonce=submission.nonce).first()
         if existing is not None:
             return existing, False
-    comment_settings = settings_for(post.blog)
-    reason = closed_reason(post, comment_settings)
-    if reason:
-        raise CommentRefused(reason, code="closed")
+    comment_settings = _settings_if_open(post)
     user = user if user is not None and user.is_authenticated else None
     _check_rate(post, submission, user, ip)
     parent = _parent(post, submission.parent_id, comment_settings)
@@ -281,10 +301,7 @@ def submit_comment(post, submission, *, user=None, ip=None):
         if existing is None:
             raise
         return existing, False
-    if comment.status != Comment.Status.SPAM:
-        _on_commit(tasks.notify_author_task, comment.pk)
-    if comment.status == Comment.Status.APPROVED:
-        _on_commit(tasks.notify_subscribers_task, comment.pk)
+    _notify_new(comment)
     return comment, True
 
 
@@ -306,6 +323,60 @@ def import_comment(post, *, parent, author_name, author_email, author_url, html,
     Comment.objects.filter(pk=comment.pk).update(created_at=created_at)
     comment.created_at = created_at
     return comment
+
+
+def _sanitized_remote(html):
+    # Links in other servers' HTML (mentions, hashtags) get the same rel as links in local comments.
+    return sanitize_html(html or "", tags=COMMENT_TAGS, attributes=COMMENT_ATTRIBUTES, link_rel="nofollow ugc noopener")
+
+
+def receive_remote_comment(post, *, parent, ap_id, author_name, author_url, author_avatar, html, created_at=None):
+    """A reply from another server: (comment, created). Moderated as a guest's comment is (blog
+    policy, blocklists, links, duplicates, spam filter), with the remote profile as its identity;
+    the same reply received again returns the first comment."""
+    existing = Comment.objects.filter(ap_id=ap_id).first()
+    if existing is not None:
+        return existing, False
+    comment_settings = _settings_if_open(post)
+    if parent is not None:
+        parent = _parent(post, parent.pk, comment_settings)
+    clean = _sanitized_remote(html)
+    comment = Comment(
+        post=post, parent=parent, depth=(parent.depth + 1) if parent else 1,
+        author_name=(author_name or _("Anonymous")).strip()[:100], author_url=author_url[:200],
+        author_avatar=author_avatar, body=strip_tags(clean).strip() or "…", html=clean,
+        ap_id=ap_id, local=False,
+    )
+    # No form, so no honeypot or time to fill; the rest of the checks apply.
+    comment.status, comment.reasons = assess(comment, Submission(body=comment.body, elapsed=float("inf")), comment_settings)
+    try:
+        with transaction.atomic():
+            comment.save()
+    except IntegrityError:
+        return Comment.objects.get(ap_id=ap_id), False
+    if created_at is not None and created_at < comment.created_at:
+        Comment.objects.filter(pk=comment.pk).update(created_at=created_at)
+        comment.created_at = created_at
+    _notify_new(comment)
+    return comment, True
+
+
+def edit_remote_comment(ap_id, *, html):
+    """Its author edited a remote comment: the new text replaces the old. False if there is none."""
+    comment = Comment.objects.filter(ap_id=ap_id, local=False).first()
+    if comment is None:
+        return False
+    comment.html = _sanitized_remote(html)
+    comment.body = strip_tags(comment.html).strip() or "…"
+    comment.save(update_fields=["body", "html", "updated_at"])
+    return True
+
+
+def remove_remote_comment(ap_id):
+    """Its author deleted a remote comment: it goes to the trash (replies to it stay). How many."""
+    return Comment.objects.filter(ap_id=ap_id, local=False).exclude(status=Comment.Status.TRASH).update(
+        status=Comment.Status.TRASH, updated_at=timezone.now()
+    )
 
 
 def _valid_email(value):
@@ -363,7 +434,7 @@ _SETTINGS_FIELDS = [f.attname for f in CommentSettings._meta.concrete_fields]
 # filter's notes) stay in the database and load only if something asks for them.
 _COMMENT_FIELDS = [
     f.attname for f in Comment._meta.concrete_fields
-    if f.attname in {"id", "post_id", "parent_id", "depth", "user_id", "author_name", "author_url", "html",
+    if f.attname in {"id", "post_id", "parent_id", "depth", "user_id", "author_name", "author_url", "author_avatar", "html",
                      "status", "created_at"}
 ]
 

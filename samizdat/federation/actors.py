@@ -9,8 +9,19 @@ from .client import FederationError, signed_get
 from .models import RemoteActor
 
 
+def origin(url):
+    """(scheme, host, port) of `url`: what an actor may speak for."""
+    parts = urlsplit(url or "")
+    try:
+        port = parts.port or {"https": 443, "http": 80}.get(parts.scheme)
+    except ValueError:
+        return None
+    return (parts.scheme, (parts.hostname or "").lower(), port) if parts.hostname else None
+
+
 def same_host(a, b):
-    return bool(a) and bool(b) and (urlsplit(a).hostname or "").lower() == (urlsplit(b).hostname or "").lower()
+    """Whether two ids live on the same server (same scheme, host and port)."""
+    return origin(a) is not None and origin(a) == origin(b)
 
 
 def store_actor(document):

@@ -6,3 +6,11 @@ class FederationConfig(AppConfig):
     name = "samizdat.federation"
     label = "federation"
     verbose_name = _("Federation")
+
+    def ready(self):
+        from samizdat.posts import signals
+
+        from . import receivers
+
+        signals.post_changed.connect(receivers.on_post_changed, dispatch_uid="federation.post_changed")
+        signals.post_deleted.connect(receivers.on_post_deleted, dispatch_uid="federation.post_deleted")

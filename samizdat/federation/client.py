@@ -1,7 +1,8 @@
 """Signed requests to other servers, through the SSRF-safe client in samizdat.core.http.
 
-RFC 9421 first; a server that refuses it (400, 401 or 403) gets the same request signed the
-draft-cavage way at once, and the style that worked is remembered for the server.
+RFC 9421 first; a server that does not take it (any error but "not found" or "gone": a 401, or a
+500 from a server whose RFC 9421 code breaks on it) gets the same request signed the draft-cavage
+way at once, and the style that worked is remembered for the server.
 """
 
 import json
@@ -14,7 +15,7 @@ from .models import Server
 from .negotiation import ACTIVITY_JSON, LD_JSON_PROFILE
 
 ACCEPT = f"{ACTIVITY_JSON}, {LD_JSON_PROFILE}"
-REFUSED_SIGNATURE = {400, 401, 403}
+NOT_ABOUT_SIGNATURES = {404, 410}
 # The largest actor, object or collection document we read.
 MAX_DOCUMENT_BYTES = 1024 * 1024
 
@@ -23,8 +24,13 @@ class FederationError(Exception):
     """A remote document could not be had or made no sense."""
 
 
+def _refused(status):
+    return status >= 400 and status not in NOT_ABOUT_SIGNATURES
+
+
 def server_for(url):
-    domain = (urlsplit(url).hostname or "").lower()
+    # By host and port: two servers on one host (tests on loopback) are two servers.
+    domain = urlsplit(url).netloc.lower().rpartition("@")[2]
     server, _ = Server.objects.get_or_create(domain=domain)
     return server
 
@@ -59,7 +65,7 @@ def signed_post(url, payload, *, key, key_id):
     styles = _styles(server)
     for n, style in enumerate(styles):
         response = http.post(url, body, headers=headers, sign=_signer(style, key_id, private_key))
-        if response.status in REFUSED_SIGNATURE and n + 1 < len(styles):
+        if _refused(response.status) and n + 1 < len(styles):
             continue
         if response.status < 300:
             _remember(server, style)
@@ -79,7 +85,7 @@ def signed_get(url):
                 sign=_signer(style, ids.instance_key_id(), private_key),
             )
         except http.FetchError as exc:
-            if exc.status in REFUSED_SIGNATURE and n + 1 < len(styles):
+            if exc.status and _refused(exc.status) and n + 1 < len(styles):
                 continue
             raise FederationError(str(exc)) from exc
         _remember(server, style)

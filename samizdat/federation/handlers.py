@@ -1,13 +1,28 @@
 """What each incoming activity does: one dispatch table from (activity type, object type) to a
 handler, each calling a service. Handlers run in the worker, inside a transaction."""
 
-from . import services
+from . import conversations, services
 from .ap import parse
+from .client import FederationError, signed_get
 from .selectors import approves_followers
 
 
 class Ignored(Exception):
     """The activity is understood but asks nothing of us (or nothing we do yet)."""
+
+
+def _object(activity, remote):
+    """The activity's object, fetched when only its id was sent (JSON-LD compaction, bovine)."""
+    obj = activity.get("object")
+    if isinstance(obj, dict):
+        return obj
+    object_id = parse.ref(obj)
+    if not object_id:
+        raise Ignored("the activity has no object")
+    try:
+        return signed_get(object_id)
+    except FederationError as exc:
+        raise Ignored(f"the object could not be fetched: {exc}")
 
 
 def handle_follow(activity, remote, blog):
@@ -19,22 +34,71 @@ def handle_follow(activity, remote, blog):
     return f"{remote} follows {target.slug} ({follower.status})"
 
 
-def handle_undo_follow(activity, remote, blog):
-    """Undo of a Follow → the follower is removed."""
-    follow = activity.get("object")
-    target = services.blog_for_actor_id(parse.ref(follow.get("object"))) if isinstance(follow, dict) else None
-    removed = services.remove_follower(remote, follow_id=parse.ref(follow), blog=target)
-    if not removed:
-        raise Ignored("no such follower")
-    return f"{remote} stopped following"
+def handle_undo(activity, remote, blog):
+    """Undo of a Follow → the follower is removed; of a Like → the like is taken back."""
+    obj = activity.get("object")
+    object_id = parse.ref(obj)
+    kind = parse.type_of(obj) if isinstance(obj, dict) else ""
+    if kind in ("", "Follow"):
+        target = services.blog_for_actor_id(parse.ref(obj.get("object"))) if isinstance(obj, dict) else None
+        if services.remove_follower(remote, follow_id=object_id, blog=target):
+            return f"{remote} stopped following"
+    if kind in ("", "Like") and conversations.remove_like(object_id, remote):
+        return f"{remote} took back a like"
+    raise Ignored("nothing to undo")
+
+
+def handle_create_note(activity, remote, blog):
+    """A public reply to a post or comment of ours → a comment, moderated like a local one."""
+    note = _object(activity, remote)
+    if parse.type_of(note) not in ("Note", "Article"):
+        raise Ignored(f"a {parse.type_of(note) or 'nameless'} object is no reply")
+    try:
+        comment, created = conversations.receive_reply(note, remote)
+    except (conversations.NotOurs, ValueError) as exc:
+        raise Ignored(str(exc))
+    return f"comment {comment.pk} ({comment.status})" if created else f"comment {comment.pk} already here"
+
+
+def handle_update_note(activity, remote, blog):
+    """An edited reply → the comment's text changes."""
+    try:
+        changed = conversations.edit_reply(_object(activity, remote), remote)
+    except ValueError as exc:
+        raise Ignored(str(exc))
+    if not changed:
+        raise Ignored("no such comment")
+    return "comment edited"
+
+
+def handle_delete(activity, remote, blog):
+    """A deleted reply (the object's id, or a Tombstone) → the comment is removed."""
+    if conversations.remove_reply(parse.ref(activity.get("object")), remote):
+        return "comment removed"
+    raise Ignored("nothing of ours to delete")
+
+
+def handle_like(activity, remote, blog):
+    """Like of one of our posts → counted in "N bloggers like this", the liker listed."""
+    try:
+        like, created = conversations.receive_like(activity, remote)
+    except conversations.NotOurs as exc:
+        raise Ignored(str(exc))
+    return f"like {like.pk}" if created else "like already counted"
 
 
 # (activity type, object type or None for any) → handler. FEDERATION.md lists each one.
 HANDLERS = {
     ("Follow", None): handle_follow,
-    ("Undo", "Follow"): handle_undo_follow,
-    # An Undo naming its Follow only by id (JSON-LD compaction, bovine).
-    ("Undo", None): handle_undo_follow,
+    ("Undo", None): handle_undo,
+    ("Create", "Note"): handle_create_note,
+    # Pleroma/Akkoma and bovine may send the object by id only; it is fetched and must be a Note.
+    ("Create", ""): handle_create_note,
+    ("Update", "Note"): handle_update_note,
+    ("Delete", None): handle_delete,
+    ("Like", None): handle_like,
+    # Misskey sends its reactions as Like with `_misskey_reaction` (and EmojiReact from Pleroma).
+    ("EmojiReact", None): handle_like,
 }
 
 
@@ -50,5 +114,5 @@ def dispatch(activity, remote, blog):
     kind = parse.type_of(activity)
     handler = HANDLERS.get((kind, _object_type(activity))) or HANDLERS.get((kind, None))
     if handler is None:
-        raise Ignored(f"{kind} activities are not handled")
+        raise Ignored(f"{kind} {_object_type(activity)} activities are not handled".replace("  ", " "))
     return handler(activity, remote, blog)

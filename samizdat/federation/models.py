@@ -59,6 +59,7 @@ class RemoteActor(models.Model):
     icon_url = models.URLField(max_length=500, blank=True)
     # Our copy of the icon: readers' browsers never ask the other server.
     avatar = models.FileField(upload_to="remote-avatars/", blank=True)
+    avatar_source = models.URLField(max_length=500, blank=True)  # the icon_url our copy was made from
     fetched_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self):
@@ -175,3 +176,24 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.activity_type} to {self.inbox}: {self.state}"
+
+
+class FederatedPost(models.Model):
+    """What followers were last told of a post: its id, a digest of the Article sent, and whether
+    it was deleted since (its URL then answers ActivityPub clients with a Tombstone, 410)."""
+
+    class State(models.TextChoices):
+        LIVE = "live", _("Published")
+        DELETED = "deleted", _("Deleted")
+
+    post = models.OneToOneField(
+        "posts.Post", on_delete=models.SET_NULL, null=True, blank=True, related_name="federation"
+    )
+    blog = models.ForeignKey(Blog, on_delete=models.CASCADE, related_name="+")
+    ap_id = models.URLField(max_length=500, unique=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.LIVE)
+    digest = models.CharField(max_length=64, blank=True)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.ap_id} ({self.state})"

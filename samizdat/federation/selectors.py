@@ -14,7 +14,7 @@ from samizdat.posts.models import Post
 from samizdat.posts.selectors import live_posts
 from samizdat.social.models import Avatar
 
-from .models import BlogFederation, Follower
+from .models import BlogFederation, FederatedPost, Follower
 
 OUTBOX_ITEMS = 20
 
@@ -77,3 +77,8 @@ def usage():
         "localPosts": Post.objects.posts().live().count(),
         "localComments": Comment.objects.filter(local=True, status=Comment.Status.APPROVED).count(),
     }
+
+
+def deleted_post(ap_id):
+    """The record of a federated post since deleted or unpublished at `ap_id`, or None."""
+    return FederatedPost.objects.filter(ap_id=ap_id, state=FederatedPost.State.DELETED).first()

@@ -1,11 +1,14 @@
 """Background work of federation: deliveries out, activities in."""
 
+import datetime
+
+from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 # tasks and the modules below import each other: those modules queue tasks once their transaction
 # commits, and tasks run them. Neither uses the other while being imported.
-from . import delivery, inbox
+from . import delivery, inbox, publishing
 
 
 @db_task()
@@ -32,3 +35,24 @@ def process_queued_inbox_task():
     """Every five minutes, process received activities whose wake-up was lost."""
     for pk in inbox.queued_items():
         inbox.process(pk)
+
+
+@db_task()
+def sync_post_task(post_id):
+    """Send followers the Create, Update or Delete a change to a post calls for."""
+    return publishing.sync_post(post_id)
+
+
+@db_task()
+def post_deleted_task(post_id, url):
+    """Send followers the Delete of a deleted post."""
+    return publishing.post_deleted(post_id, url)
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def federate_due_posts_task():
+    """Every five minutes, send the posts of the last day that were published but never sent
+    (a scheduled post published by the sweep, a wake-up lost)."""
+    since = timezone.now() - datetime.timedelta(days=1)
+    for pk in publishing.unfederated_posts(since):
+        publishing.sync_post(pk)

@@ -17,6 +17,7 @@ from samizdat.posts.selectors import get_blog
 from samizdat.social.avatars import identicon_png
 
 from . import ids, inbox, keys, selectors
+from .documents import article_document
 from .ap import render
 from .negotiation import ACTIVITY_JSON, response_type, wanted_ap_type
 
@@ -58,20 +59,16 @@ def post_object(request, blog_slug, year, month, day, slug):
         date = datetime.date(year, month, day)
     except ValueError:
         raise Http404
-    post = selectors.live_post(blog, slug, date)
+    try:
+        post = selectors.live_post(blog, slug, date)
+    except Http404:
+        gone = selectors.deleted_post(ids.absolute(request.path_info))
+        if gone is None:
+            raise
+        # Deleted or taken back: followers' servers learn it is gone for good (ActivityPub §6.4).
+        document = render.tombstone(gone.ap_id, former_type="Article", deleted=gone.sent_at.isoformat())
+        return ap_response(request, document, status=410)
     return ap_response(request, article_document(post))
-
-
-def article_document(post):
-    """The Article for a live post, with its tags and featured image."""
-    attachments = []
-    if post.featured_image is not None:
-        media = post.featured_image
-        attachments.append({
-            "url": ids.absolute(media.file.url), "media_type": media.content_type, "alt": media.alt,
-            "width": media.width, "height": media.height,
-        })
-    return render.article(post, tags=list(post.tags.select_related("blog")), attachments=attachments)
 
 
 @require_GET

@@ -13,7 +13,7 @@ from samizdat.pages import invalidation
 
 # services and tasks import each other: tasks run services, and services queue tasks once
 # their transaction commits. Neither uses the other while being imported.
-from . import search, tasks
+from . import search, signals, tasks
 from .models import RESERVED_PAGE_SLUGS, Category, Post, Revision, Tag
 
 logger = logging.getLogger(__name__)
@@ -69,7 +69,13 @@ def save_post(post, *, editor, tags=None, categories=None):
     if post.status == Post.Status.SCHEDULED:
         post_id, eta = post.pk, post.published_at
         transaction.on_commit(lambda: _wake_worker_at(eta, post_id))
+    _announce(signals.post_changed, post_id=post.pk)
     return post
+
+
+def _announce(signal, **kwargs):
+    # After the commit, so receivers see the change; a failing receiver never undoes a save.
+    transaction.on_commit(lambda: signal.send_robust(sender=Post, **kwargs))
 
 
 def _wake_worker_at(eta, post_id):
@@ -120,6 +126,7 @@ def publish_scheduled_post(post_id, *, now=None):
             search.index_post(post)
             # QuerySet.update() sends no signal: say so to the page store ourselves.
             invalidation.blog_changed(post.blog_id)
+            _announce(signals.post_changed, post_id=post_id)
     return bool(changed)
 
 
@@ -162,6 +169,7 @@ def delete_category(category):
 def delete_post(post):
     """Delete a post or page for good, taking it out of the search index first."""
     search.remove_post(post)
+    _announce(signals.post_deleted, post_id=post.pk, blog_id=post.blog_id, url=post.get_absolute_url())
     post.delete()
 
 

@@ -40,11 +40,19 @@ class Like(Reaction):
     """Someone likes a post: counted once per person."""
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="likes")
+    # A remote liker (local=False): their actor, name, profile and our copy of their picture.
+    actor_id = models.URLField(max_length=500, blank=True)
+    actor_name = models.CharField(max_length=100, blank=True)
+    actor_url = models.URLField(max_length=500, blank=True)
+    actor_avatar = models.CharField(max_length=200, blank=True)
 
     class Meta(Reaction.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["post", "user"], condition=Q(user__isnull=False), name="one_like_per_user"
+            ),
+            models.UniqueConstraint(
+                fields=["post", "actor_id"], condition=~Q(actor_id=""), name="one_like_per_remote_actor"
             ),
             *Reaction.Meta.constraints,
         ]

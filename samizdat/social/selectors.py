@@ -17,6 +17,17 @@ LIKERS_SHOWN = 50
 
 
 @dataclass
+class RemoteLiker:
+    """Someone on another server who likes a post, shown with our copy of their picture."""
+
+    name: str
+    profile_url: str
+    avatar_name: str
+    seed: str
+    remote: bool = True
+
+
+@dataclass
 class Likes:
     count: int = 0
     liked: bool = False
@@ -35,10 +46,10 @@ def post_likes(post, user=None):
     """Who likes `post` (newest first, the first LIKERS_SHOWN), how many, and whether `user` does.
 
     One query however many likes there are; a second only for a signed-in reader who is not among
-    the likers shown. Remote likes (Federation issue) will need their actors shown here too.
+    the likers shown. Likes from other servers (federation) count and show with the local ones.
     """
     rows = list(
-        Like.objects.filter(post=post, user__isnull=False)
+        Like.objects.filter(post=post)
         .annotate(total=Window(Count("pk")))
         .select_related("user__avatar")
         .annotate(home_blog_slug=_liker_home_blog_slug())
@@ -46,10 +57,16 @@ def post_likes(post, user=None):
     )
     likes = Likes(count=rows[0].total if rows else 0)
     for row in rows:
+        if row.user is None:
+            likes.likers.append(RemoteLiker(
+                name=row.actor_name or row.actor_url, profile_url=row.actor_url or row.actor_id,
+                avatar_name=row.actor_avatar, seed=row.actor_id,
+            ))
+            continue
         row.user.home_blog_slug = row.home_blog_slug
         likes.likers.append(row.user)
     if user is not None and user.is_authenticated:
-        likes.liked = any(u.pk == user.pk for u in likes.likers) or (
+        likes.liked = any(not getattr(u, "remote", False) and u.pk == user.pk for u in likes.likers) or (
             likes.count > len(rows) and Like.objects.filter(post=post, user=user).exists()
         )
     return likes

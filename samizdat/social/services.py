@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from .avatars import square_avatar, store_avatar_file
@@ -20,6 +21,28 @@ def like_post(user, post):
 def unlike_post(user, post):
     """Take back `user`'s like of `post`; nothing happens if there was none."""
     Like.objects.filter(post=post, user=user).delete()
+
+
+def receive_remote_like(post, *, ap_id, actor_id, author_name, author_url, author_avatar):
+    """Someone on another server likes `post`: (like, created). Once per remote person."""
+    existing = Like.objects.filter(post=post, local=False, actor_id=actor_id).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            like = Like.objects.create(
+                post=post, local=False, ap_id=ap_id, actor_id=actor_id, actor_name=author_name[:100],
+                actor_url=author_url, actor_avatar=author_avatar,
+            )
+    except IntegrityError:  # the same like, processed twice at once
+        return Like.objects.get(post=post, actor_id=actor_id), False
+    return like, True
+
+
+def remove_remote_like(ap_id, *, actor_id):
+    """A remote person takes back a like (Undo Like); how many were removed."""
+    deleted, _ = Like.objects.filter(ap_id=ap_id, actor_id=actor_id, local=False).delete()
+    return deleted
 
 
 def follow_blog(user, blog):

@@ -1,16 +1,27 @@
 """A remote ActivityPub server on loopback (a real HTTP server in a thread) and signed requests to ours."""
 
 import http.server
+import io
 import json
 import threading
 
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from PIL import Image
 
 from samizdat.federation import signatures
 
 AS = "https://www.w3.org/ns/activitystreams"
+
+
+def _png():
+    out = io.BytesIO()
+    Image.new("RGB", (120, 90), "#3465a4").save(out, format="PNG")
+    return out.getvalue()
+
+
+AVATAR_PNG = _png()
 
 
 _PAIRS = []
@@ -76,6 +87,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self._send(401)
         if self.path == "/users/alice":
             return self._send(200, json.dumps(remote.actor_document()).encode())
+        if self.path == "/avatar.png":
+            return self._send(200, AVATAR_PNG, content_type="image/png")
         self._send(404)
 
     def do_POST(self):

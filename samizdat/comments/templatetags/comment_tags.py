@@ -2,6 +2,7 @@
 `{% comment_count post %}`, `{% follow_by_email_form blog %}`."""
 
 from django import template
+from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.formats import get_format
@@ -85,6 +86,10 @@ class _ThreadWriter:
                 author = f'<a class="u-url p-name" href="{escape(c.author_url)}" rel="nofollow ugc noopener">{name}</a>'
             else:
                 author = f'<span class="p-name">{name}</span>'
+            if c.author_avatar:
+                # A remote author's picture: our stored copy, never their server's address.
+                src = escape(default_storage.url(c.author_avatar))
+                author = f'<img class="avatar u-photo" src="{src}" width="32" height="32" alt=""> {author}'
             reply = ""
             if not self.closed and not node.own_pending and c.depth < self.max_depth:
                 # As {% blocktranslate %} does: the name is escaped, the translated words are not.

@@ -1,6 +1,7 @@
 """{% load social %}: the likes of a post, a blog's follow button, and avatars, for any app's templates."""
 
 from django import template
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -13,6 +14,14 @@ register = template.Library()
 @register.simple_tag
 def avatar(person, size=32):
     """The person's uploaded picture, or their identicon drawn inline: never a request elsewhere."""
+    if getattr(person, "remote", False):
+        # Someone on another server: our stored copy of their picture, never their server's address.
+        if person.avatar_name:
+            return format_html(
+                '<img class="avatar" src="{}" width="{}" height="{}" alt="{}">',
+                default_storage.url(person.avatar_name), size, size, person.name,
+            )
+        return identicon_svg(person.seed, size, person.name)
     uploaded = getattr(person, "avatar", None)  # select_related("avatar") by the selectors
     if uploaded is not None and uploaded.image:
         return format_html(
@@ -24,7 +33,10 @@ def avatar(person, size=32):
 
 @register.simple_tag
 def person_url(person):
-    """Where a person's avatar links: the first blog they own, else their profile."""
+    """Where a person's avatar links: the first blog they own, else their profile (on their server
+    for someone from another)."""
+    if getattr(person, "remote", False):
+        return person.profile_url
     slug = getattr(person, "home_blog_slug", None)
     if slug:
         return reverse("posts:blog_home", kwargs={"blog_slug": slug})

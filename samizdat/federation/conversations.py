@@ -1,0 +1,123 @@
+"""Replies and likes from other servers, turned into comments and likes on our posts."""
+
+import datetime
+
+from django.conf import settings
+from django.urls import Resolver404, resolve
+from django.utils.dateparse import parse_datetime
+
+from samizdat.comments import services as comments
+from samizdat.comments.models import Comment
+from samizdat.posts.models import Post
+from samizdat.social import services as social
+
+from .actors import same_host
+from .ap import parse
+from .avatars import cached_avatar
+
+PUBLIC = {"https://www.w3.org/ns/activitystreams#Public", "as:Public", "Public"}
+
+
+class NotOurs(Exception):
+    """The object is not about anything here."""
+
+
+def local_target(url):
+    """(post, parent comment or None) that `url` names on this instance; NotOurs otherwise."""
+    if not url:
+        raise NotOurs("no target")
+    if not url.startswith(settings.SITE_URL + "/"):
+        comment = Comment.objects.select_related("post").filter(ap_id=url).first()
+        if comment is None:
+            raise NotOurs(f"{url} is not ours")
+        return comment.post, comment
+    try:
+        match = resolve(url[len(settings.SITE_URL):].split("#")[0].split("?")[0])
+    except Resolver404:
+        raise NotOurs(f"{url} names nothing here")
+    if match.view_name == "posts:post":
+        kw = match.kwargs
+        post = Post.objects.posts().live().select_related("blog").filter(
+            blog__slug=kw["blog_slug"], slug=kw["slug"]
+        ).first()
+        if post is None or post.local_date() != datetime.date(kw["year"], kw["month"], kw["day"]):
+            raise NotOurs(f"{url} is no live post")
+        return post, None
+    if match.view_name == "federation:comment":
+        comment = Comment.objects.select_related("post").filter(
+            pk=match.kwargs["pk"], status=Comment.Status.APPROVED
+        ).first()
+        if comment is None:
+            raise NotOurs(f"{url} is no comment here")
+        return comment.post, comment
+    raise NotOurs(f"{url} is no post or comment")
+
+
+def is_public(obj):
+    audience = parse.as_list(obj.get("to")) + parse.as_list(obj.get("cc"))
+    return any(parse.ref(a) in PUBLIC for a in audience)
+
+
+def note_html(note):
+    content = parse.text(note.get("content"))
+    if not content and isinstance(note.get("contentMap"), dict):
+        content = next((v for v in note["contentMap"].values() if isinstance(v, str)), "")
+    return content
+
+
+def check_note(note, remote):
+    """The note is the remote actor's own, hosted on its server; ValueError otherwise."""
+    if not same_host(parse.ref(note.get("id")), remote.ap_id):
+        raise ValueError("the note is not on its author's server")
+    if parse.ref(note.get("attributedTo")) != remote.ap_id:
+        raise ValueError("the note is not the sender's")
+
+
+def author_fields(remote):
+    return {
+        "author_name": (remote.name or remote.handle or remote.ap_id)[:100],
+        "author_url": (remote.url or remote.ap_id)[:200],
+        "author_avatar": cached_avatar(remote),
+    }
+
+
+def receive_reply(note, remote):
+    """A public reply to one of our posts or comments → a comment under the blog's moderation."""
+    check_note(note, remote)
+    post, parent = local_target(parse.ref(note.get("inReplyTo")))
+    if not is_public(note):
+        raise NotOurs("a private message is no comment")
+    published = parse_datetime(parse.text(note.get("published"))) if note.get("published") else None
+    try:
+        return comments.receive_remote_comment(
+            post, parent=parent, ap_id=parse.ref(note["id"]), html=note_html(note), created_at=published,
+            **author_fields(remote),
+        )
+    except comments.CommentRefused as exc:  # closed, or a parent no longer there
+        raise NotOurs(" ".join(exc.messages))
+
+
+def edit_reply(note, remote):
+    check_note(note, remote)
+    return comments.edit_remote_comment(parse.ref(note["id"]), html=note_html(note))
+
+
+def remove_reply(object_id, remote):
+    if not same_host(object_id, remote.ap_id):
+        return 0
+    return comments.remove_remote_comment(object_id)
+
+
+def receive_like(activity, remote):
+    post, parent = local_target(parse.ref(activity.get("object")))
+    if parent is not None:
+        raise NotOurs("likes of comments are not counted")
+    return social.receive_remote_like(
+        post, ap_id=parse.ref(activity.get("id")), actor_id=remote.ap_id, **author_fields(remote)
+    )
+
+
+def remove_like(like_id, remote):
+    if not same_host(like_id, remote.ap_id):
+        return 0
+    return social.remove_remote_like(like_id, actor_id=remote.ap_id)

@@ -1,0 +1,94 @@
+"""Posts going out to followers: Create when published, Update when edited, Delete when
+unpublished, made private or deleted. Pages, drafts and private posts never leave."""
+
+import hashlib
+import json
+
+from django.db import transaction
+from django.utils import timezone
+
+from samizdat.posts.models import Post
+
+from . import delivery, ids, services
+from .ap import render
+from .documents import article_document
+from .models import FederatedPost
+
+
+def _digest(article):
+    # `updated` changes on every save; only what followers see decides whether to send an Update.
+    stable = {k: v for k, v in article.items() if k != "updated"}
+    return hashlib.sha256(json.dumps(stable, sort_keys=True).encode()).hexdigest()
+
+
+def _stamp():
+    return int(timezone.now().timestamp() * 1000)
+
+
+def _send(blog, verb, obj, object_id):
+    actor = ids.actor_id(blog)
+    payload = render.activity(
+        verb, activity_id=ids.activity_id(object_id, verb, _stamp()), actor=actor, obj=obj,
+        to=[ids.PUBLIC], cc=[ids.blog_collection(blog, "followers")],
+        published=timezone.now().isoformat(),
+    )
+    delivery.queue(blog, payload, services.follower_inboxes(blog))
+    return payload
+
+
+def _send_delete(record):
+    tombstone = render.tombstone(record.ap_id, former_type="Article", deleted=timezone.now().isoformat())
+    _send(record.blog, "Delete", tombstone, record.ap_id)
+    record.state, record.sent_at = FederatedPost.State.DELETED, timezone.now()
+    record.save(update_fields=["state", "sent_at"])
+
+
+@transaction.atomic
+def sync_post(post_id):
+    """Tell followers what changed about a post since they last heard; the verb sent, or None."""
+    post = Post.objects.select_related("blog", "featured_image").filter(pk=post_id).first()
+    record = FederatedPost.objects.select_for_update().select_related("blog").filter(post_id=post_id).first()
+    if post is None or post.is_page or not post.is_live:
+        if record is not None and record.state == FederatedPost.State.LIVE:
+            _send_delete(record)
+            return "Delete"
+        return None
+    article = article_document(post)
+    digest = _digest(article)
+    if record is not None and record.state == FederatedPost.State.LIVE and record.ap_id != article["id"]:
+        # A new slug or date moved the post: its old id is gone, the new one is new to followers.
+        _send_delete(record)
+        FederatedPost.objects.filter(pk=record.pk).update(post=None)
+        record = None
+    if record is None:
+        record = FederatedPost.objects.filter(ap_id=article["id"]).first()
+    if record is not None and record.state == FederatedPost.State.LIVE and record.digest == digest:
+        return None
+    verb = "Update" if record is not None and record.state == FederatedPost.State.LIVE else "Create"
+    _send(post.blog, verb, article, article["id"])
+    FederatedPost.objects.update_or_create(
+        ap_id=article["id"],
+        defaults={"post": post, "blog": post.blog, "state": FederatedPost.State.LIVE, "digest": digest,
+                  "sent_at": timezone.now()},
+    )
+    return verb
+
+
+@transaction.atomic
+def post_deleted(post_id, url):
+    """A post was deleted for good: followers get a Delete, and its URL a Tombstone."""
+    record = FederatedPost.objects.select_for_update().select_related("blog").filter(
+        ap_id=ids.absolute(url), state=FederatedPost.State.LIVE
+    ).first()
+    if record is None:
+        return None
+    _send_delete(record)
+    return "Delete"
+
+
+def unfederated_posts(since):
+    """Live posts published since `since` that followers have not been told of (lost wake-ups)."""
+    return list(
+        Post.objects.posts().live().filter(published_at__gte=since, federation__isnull=True)
+        .values_list("pk", flat=True)[:200]
+    )
