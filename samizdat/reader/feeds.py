@@ -18,7 +18,7 @@ import lxml.html
 from django.utils.dateparse import parse_datetime
 from django.utils.html import linebreaks
 
-from samizdat.core.html import sanitize_html
+from samizdat.core.html import link_remote_images, sanitize_html
 
 FEED_LINK_TYPES = (
     "application/rss+xml", "application/atom+xml", "application/feed+json", "application/json",
@@ -52,6 +52,11 @@ def _aware(struct):
     if not struct:
         return None
     return datetime.datetime.fromtimestamp(calendar.timegm(struct), tz=datetime.UTC)
+
+
+def _clean(html, base_url):
+    # Shown in the reader: images on other hosts become links, so reading asks no other host.
+    return link_remote_images(sanitize_html(html, base_url=base_url))
 
 
 def looks_like_html(content, content_type):
@@ -96,7 +101,7 @@ def parse_feed(content, url):
             FeedEntry(
                 guid=guid[:2000], link=link[:2000], title=(item.get("title") or "")[:500], author=author[:200],
                 published_at=_aware(item.get("published_parsed") or item.get("updated_parsed")),
-                content_html=sanitize_html(body, base_url=link or url),
+                content_html=_clean(body, link or url),
             )
         )
     return Feed(title=(parsed.feed.get("title") or "")[:300], site_url=site_url[:2000], entries=entries)
@@ -128,7 +133,7 @@ def _parse_json_feed(content, url):
             FeedEntry(
                 guid=guid[:2000], link=urljoin(url, link)[:2000] if link else "",
                 title=str(item.get("title") or "")[:500], author=author[:200], published_at=published,
-                content_html=sanitize_html(str(body), base_url=link or url),
+                content_html=_clean(str(body), link or url),
             )
         )
     return Feed(title=str(data.get("title") or "")[:300], site_url=str(data.get("home_page_url") or url)[:2000],

@@ -80,3 +80,25 @@ def test_reblog_by_url_bad_address_keeps_it_with_a_message(page, live_server, re
     page.get_by_role("button", name="Fetch the post").click()
     expect(page.get_by_text("That address is not a web page (it is image/png).")).to_be_visible()
     expect(page.get_by_label("Address of the post")).to_have_value(address)
+
+
+def test_reader_entry_reblogs_in_one_click_and_the_reader_asks_no_other_host(
+    page, live_server, reblogger, sign_in, web, outside_requests
+):
+    from samizdat.reader import services as reader_services
+
+    reader_services.subscribe(reblogger, web.url("/rss.xml"))
+    sign_in(page, reblogger.username, PASSWORD)
+    page.goto(live_server.url + "/dashboard/reader/")
+    entry = page.locator("article.entry", has_text="Harbour pilots win their pay claim")
+    expect(entry.get_by_role("link", name="Pilot boats")).to_be_visible()  # the image, as a link
+    entry.get_by_role("link", name="Reblog").click()
+    expect(page.get_by_label("Original author")).to_have_value("Maria Santos")
+    page.get_by_role("button", name="Reblog now").click()
+    expect(page.get_by_text("Reblogged to Coast Weekly.")).to_be_visible()
+    post = Post.objects.get(blog=reblogger.blog)
+    assert post.title == "Harbour pilots win their pay claim" and post.is_live
+    page.goto(live_server.url + "/dashboard/reader/")
+    entry.get_by_role("button", name="Mark read").click()
+    expect(page.locator("article.entry", has_text="Harbour pilots win their pay claim")).to_have_count(0)
+    assert outside_requests == []

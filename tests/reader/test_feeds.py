@@ -30,6 +30,9 @@ def test_entries_are_sanitized_and_credited(reader, web):
     source = services.subscribe(reader, web.url("/rss.xml"))
     entry = source.entries.get(guid="https://tideline.example/?p=412")
     assert "<script" not in entry.content_html and "signed a new agreement" in entry.content_html
+    # The reader asks no other host: an image elsewhere becomes a link to it.
+    assert "<img" not in entry.content_html
+    assert '<a href="https://tideline.example/pilots.jpg" class="remote-image" rel="noopener nofollow">Pilot boats</a>' in entry.content_html
     assert entry.author == "Maria Santos" and entry.link == "https://tideline.example/2026/03/harbour-pilots-win/"
     assert entry.published_at == datetime.datetime(2026, 3, 2, 9, 15, tzinfo=datetime.UTC)
 
