@@ -22,7 +22,7 @@ from samizdat.posts.models import Post
 
 # services and tasks import each other: tasks run services, and services queue tasks once their
 # transaction commits. Neither uses the other while being imported.
-from . import spam, tasks
+from . import signals, spam, tasks
 from .models import Comment, CommentSettings, Policy, PostDiscussion, PostMailing, Subscription
 from .rendering import COMMENT_ATTRIBUTES, count_links, render_comment
 
@@ -259,7 +259,13 @@ def _settings_if_open(post):
     return comment_settings
 
 
+def _announce(signal, comment_id):
+    # After the commit, so receivers see the change; a failing receiver never undoes it.
+    transaction.on_commit(lambda: signal.send_robust(sender=Comment, comment_id=comment_id))
+
+
 def _notify_new(comment):
+    _announce(signals.comment_changed, comment.pk)
     if comment.status != Comment.Status.SPAM:
         _on_commit(tasks.notify_author_task, comment.pk)
     if comment.status == Comment.Status.APPROVED:
@@ -514,6 +520,7 @@ def moderate(comment, action):
     if action not in ACTIONS:
         raise ValueError(action)
     if action == "delete":
+        _announce(signals.comment_deleted, comment.pk)
         comment.delete()
         return None
     was = comment.status
@@ -532,6 +539,7 @@ def moderate(comment, action):
         spam.learn(comment, "ham")
     comment.status = new
     comment.save(update_fields=["status", "updated_at"])
+    _announce(signals.comment_changed, comment.pk)
     if new == Comment.Status.APPROVED and was != new:
         _on_commit(tasks.notify_subscribers_task, comment.pk)
     return comment
@@ -552,6 +560,7 @@ def edit_comment(comment, *, body, name, url):
     comment.html = render_comment(comment.body)
     comment.full_clean(exclude=["post", "parent", "user", "ip", "nonce", "ap_id", "author_email"])
     comment.save(update_fields=["body", "html", "author_name", "author_url", "updated_at"])
+    _announce(signals.comment_changed, comment.pk)
     return comment
 
 
@@ -567,6 +576,7 @@ def reply_as_member(parent, *, user, body):
             author_name=user.name, author_email=user.email, body=body.strip(),
             html=render_comment(body.strip()), status=Comment.Status.APPROVED,
         )
+    _announce(signals.comment_changed, comment.pk)
     _on_commit(tasks.notify_subscribers_task, comment.pk)
     return comment
 

@@ -4,7 +4,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import Delivery, Follower, InboxItem, RemoteActor, Server
+from . import blocks
+from .models import Block, Delivery, Follower, InboxItem, RemoteActor, Server
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -59,3 +60,16 @@ class FollowerAdmin(ReadOnly):
     def reject(self, request, queryset):
         for follower in queryset.select_related("actor", "blog"):
             services.reject_follower(follower)
+
+
+@admin.register(Block)
+class BlockAdmin(admin.ModelAdmin):
+    """Block a remote account or a whole server: its activities are dropped and its followers removed."""
+
+    list_display = ["domain", "actor_id", "reason", "created_at"]
+    search_fields = ["domain", "actor_id", "reason"]
+
+    def save_model(self, request, obj, form, change):
+        obj.domain = obj.domain.strip().lower().strip(".")
+        super().save_model(request, obj, form, change)
+        blocks.apply(obj)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from samizdat.core.http import FetchError
 
-from . import client, ids, keys, tasks
+from . import blocks, client, ids, keys, tasks
 from .models import Delivery, Server
 
 logger = logging.getLogger(__name__)
@@ -32,7 +32,7 @@ def backoff(attempts):
 def queue(blog, payload, inboxes):
     """Store one Delivery of `payload` per distinct inbox and wake the worker once they are committed."""
     made = []
-    for inbox in dict.fromkeys(i for i in inboxes if i):
+    for inbox in dict.fromkeys(i for i in inboxes if i and not blocks.is_blocked(i)):
         try:
             with transaction.atomic():
                 made.append(Delivery.objects.create(

@@ -47,8 +47,9 @@ def post_id(post):
 
 
 def comment_id(comment):
-    """A local comment's id: its own address, since the fragment of #comment-N never reaches us."""
-    return absolute(reverse("federation:comment", kwargs={"pk": comment.pk}))
+    """A local comment's id (given the comment or its key): its own address, since the fragment
+    of #comment-N never reaches us."""
+    return absolute(reverse("federation:comment", kwargs={"pk": getattr(comment, "pk", comment)}))
 
 
 def activity_id(obj_id, verb, stamp):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from samizdat.accounts import ratelimit
 from samizdat.core.clients import client_address
 
-from . import actors, handlers, signatures, tasks
+from . import actors, blocks, handlers, signatures, tasks
 from .ap import parse
 from .models import InboxItem
 
@@ -63,6 +63,9 @@ def receive(request, blog=None):
         raise Refused(400, "the body is not an activity")
     actor_id = parse.ref(activity["actor"])
     activity_id = parse.ref(activity.get("id")) or ""
+    if blocks.is_blocked(actor_id):
+        # Dropped before any key is fetched; the sender is not told (202), so it does not retry.
+        return None
     headers = dict(request.headers)
     headers.setdefault("Host", request.get_host())
     message = signatures.Message(request.method, _request_url(request), headers, body)

@@ -197,3 +197,38 @@ class FederatedPost(models.Model):
 
     def __str__(self):
         return f"{self.ap_id} ({self.state})"
+
+
+class FederatedComment(models.Model):
+    """A local comment as followers last heard of it (sent as a Note, or deleted since)."""
+
+    comment = models.OneToOneField(
+        "comments.Comment", on_delete=models.SET_NULL, null=True, blank=True, related_name="federation"
+    )
+    blog = models.ForeignKey(Blog, on_delete=models.CASCADE, related_name="+")
+    ap_id = models.URLField(max_length=500, unique=True)
+    state = models.CharField(max_length=10, choices=FederatedPost.State.choices, default=FederatedPost.State.LIVE)
+    digest = models.CharField(max_length=64, blank=True)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.ap_id} ({self.state})"
+
+
+class Block(models.Model):
+    """An account or a whole server (domain) this instance will not hear from nor send to."""
+
+    domain = models.CharField(_("domain"), max_length=253, blank=True, db_index=True,
+                              help_text=_("Every account on this server, e.g. spam.example."))
+    actor_id = models.URLField(_("account"), max_length=500, blank=True, db_index=True,
+                               help_text=_("One account, by its ActivityPub id."))
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=~Q(domain="") | ~Q(actor_id=""), name="block_names_something"),
+        ]
+
+    def __str__(self):
+        return self.domain or self.actor_id

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from samizdat.blogs.models import Blog
 
-from . import delivery, ids
+from . import blocks, delivery, ids
 from .ap import render
 from .models import BlogFederation, Follower
 
@@ -91,6 +91,6 @@ def remove_follower(remote, *, follow_id="", blog=None):
 def follower_inboxes(blog):
     """Where the blog's activities go: each accepted follower's server once, by its shared inbox."""
     rows = Follower.objects.filter(blog=blog, status=Follower.Status.ACCEPTED).values_list(
-        "actor__shared_inbox", "actor__inbox"
+        "actor__ap_id", "actor__shared_inbox", "actor__inbox"
     )
-    return list(dict.fromkeys(shared or own for shared, own in rows))
+    return list(dict.fromkeys(shared or own for actor, shared, own in rows if not blocks.is_blocked(actor)))

@@ -8,7 +8,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 # tasks and the modules below import each other: those modules queue tasks once their transaction
 # commits, and tasks run them. Neither uses the other while being imported.
-from . import delivery, inbox, publishing
+from . import delivery, inbox, publishing, replies
 
 
 @db_task()
@@ -56,3 +56,15 @@ def federate_due_posts_task():
     since = timezone.now() - datetime.timedelta(days=1)
     for pk in publishing.unfederated_posts(since):
         publishing.sync_post(pk)
+
+
+@db_task()
+def sync_comment_task(comment_id):
+    """Send the followers of a post the Create, Update or Delete of a local comment on it."""
+    return replies.sync_comment(comment_id)
+
+
+@db_task()
+def comment_deleted_task(comment_id):
+    """Send the Delete of a deleted local comment."""
+    return replies.comment_deleted(comment_id)

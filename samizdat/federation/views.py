@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from importlib.metadata import version
 from samizdat.blogs.models import Blog
@@ -234,10 +234,14 @@ def _inbox_response(request, blog=None):
 
 
 @csrf_exempt
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def blog_inbox(request, blog_slug):
-    """A blog's own inbox: signed activities only (401 otherwise), processed by the worker."""
-    return _inbox_response(request, get_object_or_404(Blog, slug=blog_slug))
+    """A blog's own inbox: signed activities only (401 otherwise), processed by the worker. Read,
+    it is an empty collection: what arrives is nobody else's business."""
+    blog = get_object_or_404(Blog, slug=blog_slug)
+    if request.method != "POST":
+        return ap_response(request, render.collection(ids.blog_collection(blog, "inbox"), total=0, items=[]))
+    return _inbox_response(request, blog)
 
 
 @csrf_exempt

@@ -38,6 +38,7 @@ PRIVATE_MODELS = {
     # comments and likes live in the comments and social tables and invalidate as local ones do.
     "federation.localkey", "federation.blogfederation", "federation.remoteactor", "federation.follower",
     "federation.server", "federation.inboxitem", "federation.delivery", "federation.federatedpost",
+    "federation.federatedcomment", "federation.block",
     # The reader is private to each reader; the reblog setting changes only future reblogs.
     "reader.source", "reader.entry", "reader.subscription", "reader.readmark", "reblogs.reblogsettings",
     # The identity provider's clients, consents, codes and tokens show on no public page.

@@ -150,10 +150,20 @@ def article(post, *, tags=(), attachments=()):
     return document
 
 
-def comment_note(comment, *, in_reply_to, blog):
-    """A local comment as a Note from the blog's actor, naming its writer (people here have no actor)."""
+def comment_note(comment, *, in_reply_to, blog, mention=None):
+    """A local comment as a Note from the blog's actor, naming its writer (people here have no actor).
+
+    `mention`: the remote author replied to, (actor id, handle), addressed and tagged so their
+    server shows the reply in their thread (Mastodon needs the Mention).
+    """
     url = ids.absolute(comment.get_absolute_url())
     content = f"<p><strong>{escape(comment.author_name)}</strong>:</p>{absolute_links(comment.html)}"
+    audience = _audience(blog)
+    tags = []
+    if mention:
+        actor_id, handle = mention
+        audience["cc"] = [*audience["cc"], actor_id]
+        tags.append({"type": "Mention", "href": actor_id, "name": handle or actor_id})
     return {
         "@context": CONTEXT,
         "id": ids.comment_id(comment),
@@ -164,7 +174,8 @@ def comment_note(comment, *, in_reply_to, blog):
         "contentMap": {blog.language: content},
         "url": url,
         "published": comment.created_at.isoformat(),
-        **_audience(blog),
+        "tag": tags,
+        **audience,
     }
 
 
