@@ -64,6 +64,17 @@ def metadata(request):
     return response
 
 
+def _default_me(hint, choices, scopes):
+    """The address preselected on the consent screen: the client's hint if it is one of ours; for a
+    client that wants to post (Micropub), the first blog, whose pages name its Micropub endpoint;
+    else the profile page."""
+    if hint in choices:
+        return hint
+    if set(scopes) & {"create", "update", "delete", "media"} and len(choices) > 1:
+        return choices[1]
+    return choices[0]
+
+
 def _error_page(request, message, status=400):
     return render(request, "provider/indieauth_error.html", {"message": message}, status=status)
 
@@ -121,11 +132,10 @@ class AuthorizeView(LoginRequiredMixin, View):
         stored = dict(list(stored.items())[-4:])
         stored[key] = pending
         request.session[SESSION_KEY] = stored
-        hint = params.get("me", "")
         context = {
             "key": key, "client": client, "redirect_host": urlsplit(redirect_uri).netloc,
             "scopes": [(s, SCOPES[s]) for s in requested],
-            "choices": choices, "selected_me": hint if hint in choices else choices[0],
+            "choices": choices, "selected_me": _default_me(params.get("me", ""), choices, requested),
         }
         response = render(request, "provider/indieauth_authorize.html", context)
         policy = csp_allowing_form_target(redirect_uri)

@@ -219,3 +219,14 @@ def test_consent_page_allows_the_redirect_as_a_form_target(signed_in, client_sit
     page = start(reader, client_site, challenge=pkce_pair()[1])
     assert "form-action 'self' http://127.0.0.1:9;" in page.headers["content-security-policy"]
     assert urlsplit(CALLBACK).netloc == "127.0.0.1:9"
+
+
+def test_posting_client_gets_the_owned_blog_preselected(signed_in, client_site, make_blog, live_server):
+    reader = signed_in()
+    blog = make_blog(owner=reader.user)
+    page = start(reader, client_site, challenge=pkce_pair()[1], scope="create")
+    selected = html.fromstring(page.text).xpath("//select[@name='me']/option[@selected]/@value")
+    assert selected == [f"{live_server.url}/@{blog.slug}/"]
+    page = start(reader, client_site, challenge=pkce_pair()[1], scope="profile")
+    selected = html.fromstring(page.text).xpath("//select[@name='me']/option[@selected]/@value")
+    assert selected == [f"{live_server.url}/~{reader.user.username}/"]
