@@ -5,6 +5,7 @@ import secrets
 from urllib.parse import urlsplit
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.shortcuts import resolve_url
 from jwcrypto import jwk, jwt
@@ -243,3 +244,21 @@ def test_reader_sees_and_revokes_a_connected_app(signed_in, http_client, oidc_cl
     assert "No application may use your account." in reader.get("/oauth/apps/").text
     # Next time the consent screen is shown again.
     assert authorize(reader, oidc_client, challenge=pkce_pair()[1]).status_code == 200
+
+
+def test_confirmed_email_is_given_with_the_email_scope_only(signed_in, http_client, oidc_client):
+    if not apps.is_installed("allauth.account"):
+        pytest.skip("confirmed addresses are django-allauth's (Identity issue), not installed here")
+    email_address = apps.get_model("account", "EmailAddress")
+    reader = signed_in()
+    email_address.objects.update_or_create(
+        user=reader.user, email=reader.user.email, defaults={"verified": True, "primary": True}
+    )
+    for scope, expected in (("openid profile", None), ("openid email", reader.user.email)):
+        verifier, challenge = pkce_pair()
+        answer = get_code(reader, oidc_client, scope=scope, challenge=challenge)
+        tokens = exchange(http_client, oidc_client, answer["code"], verifier).json()
+        info = http_client.get("/oauth/userinfo/", headers={"Authorization": f"Bearer {tokens['access_token']}"}).json()
+        assert info.get("email") == expected
+        if expected:
+            assert info["email_verified"] is True
