@@ -61,7 +61,9 @@ def reblog_url(request):
     """Reblog a page from the web: fetch and extract it, then let the writer edit and publish."""
     blogs = _blogs_or_404(request.user)
     step = request.POST.get("step") if request.method == "POST" else None
-    fetch_form = FetchForm(request.POST if step == "fetch" else None, initial={"url": request.GET.get("url", "")})
+    # After a refused publish the address stays in its box too, ready for "Fetch again".
+    address = request.POST.get("source_url", "") if step == "reblog" else request.GET.get("url", "")
+    fetch_form = FetchForm(request.POST if step == "fetch" else None, initial={"url": address})
     form, repeat = None, False
     if step == "fetch" and fetch_form.is_valid():
         try:

@@ -154,6 +154,7 @@ def test_invalid_publish_keeps_what_the_writer_typed(client, writer, web):
     response = _fetch(client, web.url("/plain.html"))
     again = _publish(client, writer, response, title="", comment="My careful words")
     assert again.status_code == 200 and "My careful words" in again.content.decode()
+    assert again.context["fetch_form"]["url"].value() == web.url("/plain.html")
     assert not Post.objects.filter(blog=writer.blog).exists()
 
 
