@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from samizdat.blogs.roles import Cap
 from samizdat.blogs.services import membership_for
 from samizdat.core.html import COMMENT_TAGS, sanitize_html, strip_tags
+from samizdat.pages import invalidation
 from samizdat.posts.models import Post
 
 # services and tasks import each other: tasks run services, and services queue tasks once their
@@ -326,7 +327,8 @@ def import_comment(post, *, parent, author_name, author_email, author_url, html,
     comment.status, comment.reasons = status, []
     comment.save()
     # created_at is set on insert; the original date replaces it.
-    Comment.objects.filter(pk=comment.pk).update(created_at=created_at)
+    with invalidation.changing(post.blog_id):
+        Comment.objects.filter(pk=comment.pk).update(created_at=created_at)
     comment.created_at = created_at
     return comment
 

@@ -171,7 +171,9 @@ MEDIA_ROOT = DATA_DIR / "media"
 SAMIZDAT_SERVE_MEDIA = env_bool("SAMIZDAT_SERVE_MEDIA", True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Collected files get their content's hash in their names (site.0123456789ab.css), so they
+    # are served with a year's cache lifetime; see samizdat.core.staticfiles.
+    "staticfiles": {"BACKEND": "samizdat.core.staticfiles.StaticFilesStorage"},
 }
 # Serve static files straight from the apps too, so a fresh checkout needs no collectstatic.
 # `samizdat serve` collects them (with compressed variants) and turns this off, because files

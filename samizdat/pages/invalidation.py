@@ -8,21 +8,28 @@ a model with no such chain (a user, whose name shows on every blog they write fo
 stored page. Models that never show on a public page are listed in PRIVATE_MODELS.
 
 Signals are the exception to "work that crosses apps is called explicitly" (STYLE.md) on purpose:
-an explicit call in every service is exactly what a new feature forgets. What signals miss, bulk
-QuerySet.update() and raw SQL, calls blog_changed() or everything_changed() itself.
+an explicit call in every service is exactly what a new feature forgets. Signals miss
+QuerySet.update(), bulk_create() and raw SQL, so every connection also watches the SQL it sends:
+a write to a public model's table that no signal announced removes every stored page (and logs
+why). Code that writes in bulk on purpose says which blog it changes with `changing(blog_id)`,
+and columns no page shows are listed in PRIVATE_FIELDS.
 
 The pages are removed twice: at once (so the writing process, and tests, never read a page older
 than their own change) and again when the transaction commits (a reader that rendered from the
 old rows in between must not leave its page behind; samizdat.pages.store explains the stamp).
 """
 
+import contextlib
 import functools
 import logging
+import re
+import threading
 
 from django.apps import apps
 from django.conf import settings
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_save, pre_delete
+from django.db.backends.signals import connection_created
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from . import store
 
@@ -46,10 +53,19 @@ PRIVATE_MODELS = {
     "oauth2_provider.refreshtoken", "oauth2_provider.idtoken", "oauth2_provider.devicegrant",
     "provider.consent", "provider.indieauthcode", "provider.indieauthtoken",
 }
-# Fields whose change alone shows nowhere public (a sign-in updates last_login).
-PRIVATE_FIELDS = {"accounts.user": {"last_login", "password"}}
+# Fields whose change alone shows nowhere public (a sign-in updates last_login; comments keep the
+# address for a few days and remember what the filter learnt and whom they were mailed to).
+PRIVATE_FIELDS = {
+    "accounts.user": {"last_login", "password"},
+    "comments.comment": {"ip", "trained_as", "subscribers_notified_at"},
+}
 
 _paths = {}  # concrete model → tuple of foreign keys to the blog, or None: every blog
+_tables = {}  # table of a public model (or its many-to-many table) → columns no page shows
+_WRITE = re.compile(r'\s*(UPDATE|INSERT\s+INTO|DELETE\s+FROM)\s+"?(\w+)"?(?:\s+SET\s+(.*?)\s+WHERE\b)?', re.I | re.S)
+_SET_COLUMN = re.compile(r'"?(\w+)"?\s*=')
+# Per thread: how many statements on each table a signal (or `changing`) has announced.
+_local = threading.local()
 
 
 def blog_changed(blog_id):
@@ -60,6 +76,53 @@ def blog_changed(blog_id):
 def everything_changed():
     """Remove every stored page, now and on commit."""
     _changed(EVERYTHING)
+
+
+@contextlib.contextmanager
+def changing(blog_id):
+    """Writes in the block (update(), raw SQL) change only this blog's pages; they are removed after it."""
+    announced = _announced()
+    announced["*"] = announced.get("*", 0) + 1
+    try:
+        yield
+    finally:
+        announced["*"] -= 1
+    blog_changed(blog_id)
+
+
+def _announced():
+    try:
+        return _local.announced
+    except AttributeError:
+        _local.announced = {}
+        return _local.announced
+
+
+def _announce(table, statements):
+    _announced()[table] = statements
+
+
+def watch_writes(execute, sql, params, many, context):
+    """A database execute wrapper: a write no signal announced removes every stored page."""
+    match = _WRITE.match(sql)
+    if match is not None and match[2] in _tables and settings.SAMIZDAT_PAGES:
+        announced, table = _announced(), match[2]
+        if announced.get("*"):
+            pass
+        elif announced.get(table, 0) > 0:
+            announced[table] -= 1
+        elif not (match[3] and set(_SET_COLUMN.findall(match[3])) <= _tables[table]):
+            log.info("%s on %s without a signal: every stored page is removed", match[1].split()[0], table)
+            # After the statement, so that the pages removed at once are not refilled from old rows.
+            result = execute(sql, params, many, context)
+            everything_changed()
+            return result
+    return execute(sql, params, many, context)
+
+
+def _install(sender, connection, **kwargs):
+    if watch_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.append(watch_writes)
 
 
 def _changed(owner):
@@ -121,18 +184,36 @@ def owner_of(instance):
     return EVERYTHING
 
 
+def _on_pre_save(sender, instance, **kwargs):
+    # A save is an UPDATE, or an UPDATE then an INSERT when no row had the primary key.
+    _announce(sender._meta.db_table, 2)
+
+
 def _on_save(sender, instance, update_fields=None, **kwargs):
+    _announce(sender._meta.db_table, 0)
     if update_fields and set(update_fields) <= PRIVATE_FIELDS.get(sender._meta.label_lower, set()):
         return
     _changed(owner_of(instance))
 
 
 def _on_delete(sender, instance, **kwargs):
+    table = sender._meta.db_table
+    _announce(table, _announced().get(table, 0) + 1)  # one per row deleted, at most
     _changed(owner_of(instance))
 
 
+def _on_deleted(sender, instance, **kwargs):
+    _announce(sender._meta.db_table, 0)
+
+
 def _on_m2m(sender, instance, action, model=None, **kwargs):
-    if action.startswith("post_") and model._meta.label_lower not in PRIVATE_MODELS:
+    if model._meta.label_lower in PRIVATE_MODELS:
+        return
+    table = sender._meta.db_table
+    if action.startswith("pre_"):
+        _announce(table, 1)  # one INSERT or DELETE of the link rows
+    else:
+        _announce(table, 0)
         _changed(owner_of(instance))
 
 
@@ -145,10 +226,19 @@ def connect():
     """Listen to every public model (and its proxies), leaving the private ones their fast deletes."""
     for model in public_models():
         _paths[model._meta.concrete_model] = path_to_blog(model)
+        private = PRIVATE_FIELDS.get(model._meta.label_lower, set())
+        _tables[model._meta.db_table] = {model._meta.get_field(name).column for name in private}
+        for field in model._meta.local_many_to_many:
+            if field.remote_field.through._meta.auto_created:
+                _tables[field.remote_field.through._meta.db_table] = set()
     for model in apps.get_models():
         if model._meta.concrete_model._meta.label_lower in PRIVATE_MODELS:
             continue
-        post_save.connect(_on_save, sender=model, dispatch_uid=f"pages-save-{model._meta.label_lower}")
-        pre_delete.connect(_on_delete, sender=model, dispatch_uid=f"pages-delete-{model._meta.label_lower}")
+        label = model._meta.label_lower
+        pre_save.connect(_on_pre_save, sender=model, dispatch_uid=f"pages-pre-save-{label}")
+        post_save.connect(_on_save, sender=model, dispatch_uid=f"pages-save-{label}")
+        pre_delete.connect(_on_delete, sender=model, dispatch_uid=f"pages-delete-{label}")
+        post_delete.connect(_on_deleted, sender=model, dispatch_uid=f"pages-deleted-{label}")
     # Many-to-many changes come with the through model as sender; listen to them all.
     m2m_changed.connect(_on_m2m, dispatch_uid="pages-m2m")
+    connection_created.connect(_install, dispatch_uid="pages-watch-writes")

@@ -29,6 +29,7 @@ from samizdat.blogs.services import create_blog, set_role
 from samizdat.comments import services as comment_services
 from samizdat.comments.models import Comment
 from samizdat.core import http
+from samizdat.pages import invalidation
 from samizdat.posts import services as post_services
 from samizdat.posts.media import store_upload
 from samizdat.posts.models import Category, Media, Post, Tag, validate_slug
@@ -430,7 +431,8 @@ class Importer:
         for pk, parent_slug in self.category_parents:
             with transaction.atomic():
                 parent = Category.objects.filter(blog=self.blog, slug=_term_slug(parent_slug, "")).first()
-                Category.objects.filter(pk=pk).update(parent=parent)
+                with invalidation.changing(self.blog.pk):
+                    Category.objects.filter(pk=pk).update(parent=parent)
         for pk, parent_id in self.page_parents:
             mapping = self._mapping(Kind.POST, parent_id)
             parent = Post.objects.filter(pk=mapping.object_id, blog=self.blog).first() if mapping else None

@@ -209,6 +209,14 @@ class Post(models.Model):
         )
 
     @property
+    def description(self):
+        """The summary cut to what search engines and link previews show (about 160 characters)."""
+        text = self.summary
+        if len(text) <= 160:
+            return text
+        return text[:160].rsplit(" ", 1)[0].rstrip(" ,.;:…") + "…"
+
+    @property
     def summary(self):
         """The excerpt, or the start of the text, as plain text."""
         text = self.excerpt or strip_tags(self.html)

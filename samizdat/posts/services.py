@@ -116,16 +116,16 @@ def publish_due_posts(now=None):
 def publish_scheduled_post(post_id, *, now=None):
     """Publish the post if it is still scheduled and due; True only for the call that did it."""
     now = now or timezone.now()
-    with transaction.atomic():
+    blog_id = Post.objects.filter(pk=post_id).values_list("blog_id", flat=True).first()
+    if blog_id is None:
+        return False
+    with transaction.atomic(), invalidation.changing(blog_id):
         # One conditional UPDATE, so the sweep and the one-off task never both publish it.
         changed = Post.objects.filter(
             pk=post_id, status=Post.Status.SCHEDULED, published_at__lte=now
         ).update(status=Post.Status.PUBLISHED, updated_at=timezone.now())
         if changed:
-            post = Post.objects.get(pk=post_id)
-            search.index_post(post)
-            # QuerySet.update() sends no signal: say so to the page store ourselves.
-            invalidation.blog_changed(post.blog_id)
+            search.index_post(Post.objects.get(pk=post_id))
             _announce(signals.post_changed, post_id=post_id)
     return bool(changed)
 
@@ -161,7 +161,8 @@ def category_choices(blog):
 @transaction.atomic
 def delete_category(category):
     """Delete a category; its sub-categories move up to its parent, as on WordPress."""
-    Category.objects.filter(parent=category).update(parent=category.parent_id)
+    with invalidation.changing(category.blog_id):
+        Category.objects.filter(parent=category).update(parent=category.parent_id)
     category.delete()
 
 

@@ -1,0 +1,180 @@
+"""deploy/nginx.conf, run by Debian's nginx on loopback in front of `samizdat serve`."""
+
+import getpass
+import gzip
+import http.cookiejar
+import os
+import re
+import shutil
+import subprocess
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.comments.conftest import free_port
+from tests.instances import ROOT, Instance, unavailable, wait_for
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+SETUP = """
+from samizdat.accounts.services import create_user
+from samizdat.blogs.services import create_blog
+from samizdat.comments.models import CommentSettings
+from samizdat.posts.models import Post
+from samizdat.posts.services import publish_post
+user = create_user("writer", "a long test passphrase 42", email="writer@example.test", display_name="Rosa L.")
+blog = create_blog("news", "News", owner=user)
+CommentSettings.objects.create(blog=blog, policy="open", notify_authors=False)
+post = publish_post(Post(blog=blog, author=user, title="Night shift", source="The dockers counted cranes."), editor=user)
+print(post.get_absolute_url())
+"""
+WRAPPER = """
+{user}
+daemon off;
+worker_processes 1;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log warn;
+events {{ worker_connections 64; }}
+http {{
+    include /etc/nginx/mime.types;
+    access_log off;
+    client_body_temp_path {dir}/tmp; proxy_temp_path {dir}/tmp; fastcgi_temp_path {dir}/tmp;
+    uwsgi_temp_path {dir}/tmp; scgi_temp_path {dir}/tmp;
+    include {dir}/samizdat.conf;
+}}
+"""
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    if not Path(NGINX).exists():
+        unavailable("needs Debian's nginx (apt install nginx-light)")
+    base_dir = tmp_path_factory.mktemp("nginx")
+    instance = Instance(base_dir / "data")
+    instance.data_dir.mkdir()
+    instance.env.update(SAMIZDAT_SERVE_MEDIA="0", SAMIZDAT_COMMENT_MIN_SECONDS="0")
+    instance.run("migrate", "--verbosity", "0")
+    post_path = instance.python(SETUP)
+    (instance.data_dir / "media" / "uploads").mkdir(parents=True)
+    (instance.data_dir / "media" / "uploads" / "dock.txt").write_text("cranes")
+    app_port, port = free_port(), free_port()
+    instance.start("serve", "--host", "127.0.0.1", "--port", str(app_port), log_name="serve.log")
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    conf = conf.replace("/var/lib/samizdat", str(instance.data_dir)).replace("127.0.0.1:8000", f"127.0.0.1:{app_port}")
+    conf = conf.replace("listen 80 default_server", f"listen 127.0.0.1:{port} default_server")
+    nginx_dir = base_dir / "nginx"
+    (nginx_dir / "tmp").mkdir(parents=True)
+    (nginx_dir / "samizdat.conf").write_text(conf)
+    # Started as root, nginx's workers would become "nobody", who cannot read the test's folders.
+    user = f"user {getpass.getuser()};" if os.geteuid() == 0 else ""
+    (nginx_dir / "nginx.conf").write_text(WRAPPER.format(dir=nginx_dir, user=user))
+    nginx = subprocess.Popen(
+        [NGINX, "-p", str(nginx_dir), "-e", str(nginx_dir / "error.log"), "-c", str(nginx_dir / "nginx.conf")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    site = type("Site", (), {})()
+    site.base, site.post, site.instance = f"http://127.0.0.1:{port}", post_path, instance
+
+    def up():
+        try:
+            return urllib.request.urlopen(site.base + post_path, timeout=2).status == 200
+        except (urllib.error.URLError, ConnectionError):
+            return False
+
+    try:
+        assert wait_for(up, timeout=60), (instance.data_dir / "serve.log").read_text() + (
+            (nginx_dir / "error.log").read_text() if (nginx_dir / "error.log").exists() else ""
+        )
+        yield site
+    finally:
+        nginx.terminate()
+        nginx.wait(timeout=10)
+        instance.stop()
+
+
+def get(site, path, opener=None, **headers):
+    request = urllib.request.Request(site.base + path, headers=headers)
+    try:
+        with (opener or urllib.request.build_opener(NoRedirect)).open(request, timeout=10) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def post(site, path, data, opener=None):
+    request = urllib.request.Request(site.base + path, data=urllib.parse.urlencode(data).encode())
+    try:
+        with (opener or urllib.request.build_opener(NoRedirect)).open(request, timeout=10) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def test_nginx_serves_the_stored_page_with_samizdats_headers(site):
+    first = get(site, site.post)
+    status, headers, body = get(site, site.post)
+    assert status == 200 and body == first[2]
+    assert headers["Content-Type"] == "text/html; charset=utf-8"
+    for name in ("Content-Security-Policy", "Permissions-Policy", "X-Frame-Options", "X-Content-Type-Options",
+                 "Referrer-Policy", "Cross-Origin-Opener-Policy"):
+        assert headers[name] == first[1][name], name
+
+
+def test_nginx_answers_304_and_gzip_for_a_stored_page(site):
+    get(site, site.post)
+    _, headers, body = get(site, site.post)
+    assert get(site, site.post, **{"If-None-Match": headers["ETag"]})[0] == 304
+    assert get(site, site.post, **{"If-Modified-Since": headers["Last-Modified"]})[0] == 304
+    status, zipped_headers, zipped = get(site, site.post, **{"Accept-Encoding": "gzip"})
+    assert zipped_headers["Content-Encoding"] == "gzip" and gzip.decompress(zipped) == body
+
+
+def test_guest_comment_through_nginx_shows_on_the_next_anonymous_read(site):
+    get(site, site.post)
+    html = get(site, site.post)[2].decode()
+    assert "csrfmiddlewaretoken" not in html
+    pk = re.search(r'action="/@news/comments/(\d+)/"', html).group(1)
+    started = re.search(r'name="started" value="([^"]+)"', html).group(1)
+    status, _, _ = post(site, f"/@news/comments/{pk}/", {
+        "name": "Vera", "email": "vera@example.test", "body": "Solidarity from the print shop.",
+        "started": started, "homepage": "",
+    })
+    assert status == 303
+    assert "Solidarity from the print shop." in get(site, site.post)[2].decode()
+
+
+def test_signed_in_reader_gets_their_own_page_through_nginx(site):
+    get(site, site.post)
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect)
+    form = get(site, "/accounts/login/", browser)[2].decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    status, _, _ = post(site, "/accounts/login/", {
+        "username": "writer", "password": "a long test passphrase 42", "csrfmiddlewaretoken": token,
+    }, browser)
+    assert status == 302
+    own = get(site, site.post, browser)[2].decode()
+    assert "You are commenting using your" in own and "Log out" in own.replace("Log Out", "Log out")
+    assert "You are commenting using your" not in get(site, site.post)[2].decode()
+
+
+def test_nginx_serves_uploads_itself(site):
+    status, headers, body = get(site, "/media/uploads/dock.txt")
+    assert status == 200 and body == b"cranes" and headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_stored_pages_stay_up_while_samizdat_is_down(site):
+    # Last in this module: it stops the app server. Proof that nginx, not Samizdat, answers them.
+    get(site, site.post)
+    get(site, "/@news/feed/")
+    site.instance.stop()
+    assert get(site, site.post)[0] == 200
+    status, headers, body = get(site, "/@news/feed/")
+    assert status == 200 and headers["Content-Type"].startswith("application/rss+xml") and b"Night shift" in body
+    assert get(site, "/@news/2020/")[0] == 502
