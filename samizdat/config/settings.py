@@ -93,6 +93,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "samizdat.config.urls"
+# Django's form renderer, with plain inputs written in Python (samizdat.core.formrenderer).
+FORM_RENDERER = "samizdat.core.formrenderer.FormRenderer"
 WSGI_APPLICATION = "samizdat.config.wsgi.application"
 
 TEMPLATES = [

@@ -5,8 +5,21 @@ from django.http import HttpResponse
 from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import cc_delim_re
 
+from samizdat.core.middleware import page_headers
+
 from . import store
 from .serving import StoredPages, storable_request
+
+# Headers a stored answer gives again (the type, validators, Vary, and the security headers every
+# page carries), and headers it may leave out because the page says the same in its HTML. A page
+# whose answer has any other header is not stored: a feature adding a header to a public page
+# either adds it to deploy/nginx.conf and samizdat.pages.serving, or lists it here with its reason.
+REPEATED = {"content-type", "content-length", "etag", "last-modified", "vary", "cache-control"}
+OMITTED = {
+    "content-language",  # <html lang> says it
+    "link",  # IndieAuth metadata: blog homes carry <link rel="indieauth-metadata"> too (IndieAuth 4.1)
+    "x-robots-tag",  # Django's sitemaps ask not to index the sitemap itself
+}
 
 
 class CompressMiddleware(GZipMiddleware):
@@ -74,5 +87,11 @@ def _storable(request, response):
     cache_control = {d.strip().lower() for d in cc_delim_re.split(response.get("Cache-Control", ""))}
     if cache_control & {"private", "no-store", "no-cache"}:
         return False
-    vary = {v.strip().lower() for v in cc_delim_re.split(response.get("Vary", ""))}
-    return public == "language-neutral" or "accept-language" not in vary
+    known = REPEATED | OMITTED | {name.lower() for name, _ in page_headers()}
+    if any(name.lower() not in known for name in response.headers):
+        return False
+    vary = {v.strip().lower() for v in cc_delim_re.split(response.get("Vary", ""))} - {""}
+    if public == "language-neutral":
+        vary.discard("accept-language")
+    # Accept: only ActivityPub clients get another document, and they never get stored pages.
+    return vary <= {"accept", "accept-encoding", "cookie"}

@@ -117,7 +117,7 @@ class StoredPages:
             # Readers' browsers ask again each time (a 304 is cheap); a signed-in reader's cookie
             # gives another answer for the same address.
             ("Cache-Control", "no-cache"),
-            ("Vary", "Accept-Encoding, Cookie"),
+            ("Vary", "Accept, Accept-Encoding, Cookie"),
             *self.headers,
         ]
         if _not_modified(entry, tag, if_none_match, if_modified_since):

@@ -51,7 +51,7 @@ def relative_name(scheme, host, path, content_type=None):
 
     Without `content_type`, the candidates to look up, in the order nginx tries them."""
     host = host.lower()
-    if scheme not in ("http", "https") or not host or host.startswith(".") or "/" in host or "\\" in host:
+    if scheme not in ("http", "https") or not host or host.startswith(".") or any(c in host for c in "/\\\0"):
         return None
     if not path.startswith("/") or "\0" in path or "/../" in path + "/" or "/./" in path + "/" or "//" in path:
         return None

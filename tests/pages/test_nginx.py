@@ -164,6 +164,13 @@ def test_signed_in_reader_gets_their_own_page_through_nginx(site):
     assert "You are commenting using your" not in get(site, site.post)[2].decode()
 
 
+def test_activitypub_client_gets_json_through_nginx_not_the_stored_page(site):
+    get(site, site.post), get(site, site.post)
+    status, headers, body = get(site, site.post, Accept="application/activity+json")
+    assert status == 200 and headers["Content-Type"].startswith("application/activity+json")
+    assert b'"Article"' in body
+
+
 def test_nginx_serves_uploads_itself(site):
     status, headers, body = get(site, "/media/uploads/dock.txt")
     assert status == 200 and body == b"cranes" and headers["X-Content-Type-Options"] == "nosniff"

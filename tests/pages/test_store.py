@@ -189,5 +189,30 @@ def test_odd_paths_have_no_file_name(path):
 
 
 def test_odd_hosts_have_no_file_name():
-    for host in ["", "../x", "a/b", ".hidden"]:
+    for host in ["", "../x", "a/b", ".hidden", "a\0b", "a\\b"]:
         assert store.relative_name("http", host, "/@x/", "text/html") is None
+
+
+def test_answers_with_a_header_the_store_cannot_give_again_are_not_stored(rf):
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+
+    from samizdat.pages.middleware import _storable
+
+    request = rf.get("/@x/")
+    request.user = AnonymousUser()
+    page = HttpResponse("<p>page</p>")
+    page.samizdat_public_page = True
+    assert _storable(request, page)
+    page["Link"] = '</indieauth/metadata>; rel="indieauth-metadata"'  # the HTML says it too
+    assert _storable(request, page)
+    page["X-Something-New"] = "only Django would send it"
+    assert not _storable(request, page)
+
+
+def test_activitypub_client_never_gets_the_stored_page(open_post):
+    url = open_post.get_absolute_url()
+    read(url), read(url)
+    answer = read(url, Accept="application/activity+json")
+    assert answer["Content-Type"].startswith("application/activity+json")
+    assert not getattr(answer, "samizdat_stored_page", False)
