@@ -1,23 +1,17 @@
 """deploy/nginx.conf, run by Debian's nginx on loopback in front of `samizdat serve`."""
 
-import getpass
 import gzip
 import http.cookiejar
-import os
 import re
-import shutil
-import subprocess
-import urllib.error
-import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 
 from tests.comments.conftest import free_port
-from tests.instances import ROOT, Instance, unavailable, wait_for
+from tests.instances import Instance, wait_for
 
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+from tests.pages.front import NoRedirect, answers, fetch, need_nginx, start_nginx, stop
+
 SETUP = """
 from samizdat.accounts.services import create_user
 from samizdat.blogs.services import create_blog
@@ -30,32 +24,11 @@ CommentSettings.objects.create(blog=blog, policy="open", notify_authors=False)
 post = publish_post(Post(blog=blog, author=user, title="Night shift", source="The dockers counted cranes."), editor=user)
 print(post.get_absolute_url())
 """
-WRAPPER = """
-{user}
-daemon off;
-worker_processes 1;
-pid {dir}/nginx.pid;
-error_log {dir}/error.log warn;
-events {{ worker_connections 64; }}
-http {{
-    include /etc/nginx/mime.types;
-    access_log off;
-    client_body_temp_path {dir}/tmp; proxy_temp_path {dir}/tmp; fastcgi_temp_path {dir}/tmp;
-    uwsgi_temp_path {dir}/tmp; scgi_temp_path {dir}/tmp;
-    include {dir}/samizdat.conf;
-}}
-"""
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    if not Path(NGINX).exists():
-        unavailable("needs Debian's nginx (apt install nginx-light)")
+    need_nginx()
     base_dir = tmp_path_factory.mktemp("nginx")
     instance = Instance(base_dir / "data")
     instance.data_dir.mkdir()
@@ -64,57 +37,25 @@ def site(tmp_path_factory):
     post_path = instance.python(SETUP)
     (instance.data_dir / "media" / "uploads").mkdir(parents=True)
     (instance.data_dir / "media" / "uploads" / "dock.txt").write_text("cranes")
-    app_port, port = free_port(), free_port()
+    app_port = free_port()
     instance.start("serve", "--host", "127.0.0.1", "--port", str(app_port), log_name="serve.log")
-    conf = (ROOT / "deploy" / "nginx.conf").read_text()
-    conf = conf.replace("/var/lib/samizdat", str(instance.data_dir)).replace("127.0.0.1:8000", f"127.0.0.1:{app_port}")
-    conf = conf.replace("listen 80 default_server", f"listen 127.0.0.1:{port} default_server")
-    nginx_dir = base_dir / "nginx"
-    (nginx_dir / "tmp").mkdir(parents=True)
-    (nginx_dir / "samizdat.conf").write_text(conf)
-    # Started as root, nginx's workers would become "nobody", who cannot read the test's folders.
-    user = f"user {getpass.getuser()};" if os.geteuid() == 0 else ""
-    (nginx_dir / "nginx.conf").write_text(WRAPPER.format(dir=nginx_dir, user=user))
-    nginx = subprocess.Popen(
-        [NGINX, "-p", str(nginx_dir), "-e", str(nginx_dir / "error.log"), "-c", str(nginx_dir / "nginx.conf")],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
+    nginx, base = start_nginx(base_dir / "nginx", instance.data_dir, app_port)
     site = type("Site", (), {})()
-    site.base, site.post, site.instance = f"http://127.0.0.1:{port}", post_path, instance
-
-    def up():
-        try:
-            return urllib.request.urlopen(site.base + post_path, timeout=2).status == 200
-        except (urllib.error.URLError, ConnectionError):
-            return False
-
+    site.base, site.post, site.instance = base, post_path, instance
     try:
-        assert wait_for(up, timeout=60), (instance.data_dir / "serve.log").read_text() + (
-            (nginx_dir / "error.log").read_text() if (nginx_dir / "error.log").exists() else ""
-        )
+        assert wait_for(lambda: answers(base + post_path), timeout=60), (instance.data_dir / "serve.log").read_text()
         yield site
     finally:
-        nginx.terminate()
-        nginx.wait(timeout=10)
+        stop(nginx)
         instance.stop()
 
 
 def get(site, path, opener=None, **headers):
-    request = urllib.request.Request(site.base + path, headers=headers)
-    try:
-        with (opener or urllib.request.build_opener(NoRedirect)).open(request, timeout=10) as response:
-            return response.status, response.headers, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers, error.read()
+    return fetch(site.base + path, opener=opener, **headers)
 
 
 def post(site, path, data, opener=None):
-    request = urllib.request.Request(site.base + path, data=urllib.parse.urlencode(data).encode())
-    try:
-        with (opener or urllib.request.build_opener(NoRedirect)).open(request, timeout=10) as response:
-            return response.status, response.headers, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers, error.read()
+    return fetch(site.base + path, data, opener=opener)
 
 
 def test_nginx_serves_the_stored_page_with_samizdats_headers(site):
