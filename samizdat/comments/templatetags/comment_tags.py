@@ -54,7 +54,7 @@ _COMMENT = (
     '<li class="comment depth-{depth}{held}" id="comment-{pk}">'
     '<article class="h-entry">'
     '<footer class="comment-meta">'
-    '<p id="comment-{pk}-by" class="p-author h-card">{author}{badge}</p>'
+    '<p class="p-author h-card">{author}{badge}</p>'
     '<p><a class="u-url" href="#comment-{pk}"><time class="dt-published" datetime="{iso}">{date}</time></a></p>'
     "</footer>"
     "{notice}"
