@@ -6,6 +6,7 @@ from django.http.request import split_domain_port, validate_host
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
+from .addresses import blog_for_host, onion_url
 from .models import Blog
 
 BLOG_PATH = re.compile(r"^/@(?P<slug>[a-z0-9_-]+)/")
@@ -20,8 +21,13 @@ class BlogDomainMiddleware:
 
     Django's ALLOWED_HOSTS cannot list domains that owners add in the dashboard, so this
     middleware, which runs first, checks the Host header instead (ALLOWED_HOSTS is "*").
-    On a blog's domain, /2026/03/02/slug/ is served as /@blog/2026/03/02/slug/, which also
+    A blog's domains are its custom domain, its onion address and its mirror domains.
+    On them, /2026/03/02/slug/ is served as /@blog/2026/03/02/slug/, which also
     keeps WordPress permalinks working for a blog that moved here with its domain.
+
+    A blog page answered anywhere but on the blog's onion address names that address in an
+    Onion-Location header, which Tor Browser offers to switch to (it heeds the header only on
+    pages served over HTTPS).
     """
 
     def __init__(self, get_response):
@@ -29,13 +35,22 @@ class BlogDomainMiddleware:
 
     def __call__(self, request):
         domain, _port = split_domain_port(request.META.get("HTTP_HOST") or request.META.get("SERVER_NAME", ""))
-        if not validate_host(domain, settings.SAMIZDAT_HOSTS):
-            blog = Blog.objects.filter(custom_domain=domain).only("slug").first() if domain else None
+        on_instance = validate_host(domain, settings.SAMIZDAT_HOSTS)
+        if not on_instance:
+            blog = blog_for_host(domain)
             if blog is None:
                 return HttpResponseBadRequest("Unknown host.", content_type="text/plain")
             if not INSTANCE_PATHS.match(request.path_info):
                 request.path_info = f"/@{blog.slug}{request.path_info}"
-        return self.get_response(request)
+        response = self.get_response(request)
+        blog = getattr(request, "blog", None)  # the blog whose page this is, if any
+        if blog is not None and blog.onion_address and domain != blog.onion_address:
+            path = request.get_full_path()
+            prefix = f"/@{blog.slug}/"
+            if on_instance and path.startswith(prefix):
+                path = path[len(prefix) - 1:]  # the onion address serves the blog at its root
+            response.headers.setdefault("Onion-Location", onion_url(blog, path))
+        return response
 
 
 class BlogLanguageMiddleware:

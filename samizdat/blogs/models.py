@@ -27,6 +27,13 @@ def validate_not_reserved(value):
         raise ValidationError(_("“%(slug)s” is reserved."), params={"slug": value})
 
 
+# A v3 onion service name (rend-spec-v3, section 6): 56 base32 characters then ".onion".
+validate_onion_address = RegexValidator(
+    r"^[a-z2-7]{56}\.onion$",
+    _("Enter a version 3 onion name: 56 letters and digits followed by .onion, without http://."),
+)
+
+
 class Blog(models.Model):
     """One publication on the instance, reached at /@<slug>/."""
 
@@ -43,6 +50,14 @@ class Blog(models.Model):
         _("custom domain"), max_length=253, blank=True, null=True, unique=True,
         help_text=_("Optional, for example news.example.org. Point its DNS at this server first."),
     )
+    # Where readers reach the blog when its main address is blocked: a Tor onion service that
+    # forwards to this instance. Kept on the blog itself (not in MirrorDomain) because every page
+    # of the blog sends it in an Onion-Location header, and that must cost no query.
+    onion_address = models.CharField(
+        _("onion address"), max_length=62, blank=True, null=True, unique=True,
+        validators=[validate_onion_address],
+        help_text=_("Optional: the .onion name of a Tor onion service that forwards to this server."),
+    )
     posts_per_page = models.PositiveSmallIntegerField(_("posts per page"), default=10)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -58,6 +73,37 @@ class Blog(models.Model):
     @property
     def tzinfo(self):
         return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class MirrorDomain(models.Model):
+    """Another domain name of a blog, served by this instance like its custom domain.
+
+    When the main domain is blocked or seized, readers can still reach the blog here; pages
+    answered on it link only to it.
+    """
+
+    blog = models.ForeignKey(Blog, on_delete=models.CASCADE, related_name="mirror_domains")
+    domain = models.CharField(_("domain"), max_length=253, unique=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.domain
+
+
+class StaticMirror(models.Model):
+    """An address elsewhere where a static copy of the blog (`samizdat mirror`) is published."""
+
+    blog = models.ForeignKey(Blog, on_delete=models.CASCADE, related_name="static_mirrors")
+    url = models.URLField(_("address"), max_length=500)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["blog", "url"], name="one_static_mirror_per_url")]
+
+    def __str__(self):
+        return self.url
 
 
 class Membership(models.Model):

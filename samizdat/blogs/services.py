@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Blog, Invitation, Membership
+from .models import Blog, Invitation, Membership, MirrorDomain, StaticMirror
 from .roles import Role
 
 
@@ -94,3 +94,14 @@ def join_with_invitation(invitation, user):
         return accept_invitation(invitation, user)
     except ValueError:
         raise ValidationError(_("This invitation has already been used."))
+
+
+@transaction.atomic
+def set_alternate_addresses(blog, mirror_domains, static_mirrors):
+    """Make the blog's mirror domains and declared static mirrors exactly these (in this order)."""
+    blog.mirror_domains.exclude(domain__in=mirror_domains).delete()
+    blog.static_mirrors.exclude(url__in=static_mirrors).delete()
+    have = set(blog.mirror_domains.values_list("domain", flat=True))
+    MirrorDomain.objects.bulk_create(MirrorDomain(blog=blog, domain=d) for d in mirror_domains if d not in have)
+    have = set(blog.static_mirrors.values_list("url", flat=True))
+    StaticMirror.objects.bulk_create(StaticMirror(blog=blog, url=u) for u in static_mirrors if u not in have)

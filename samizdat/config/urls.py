@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("samizdat.feeds.urls")),
     path("", include("samizdat.comments.urls")),
     path("", include("samizdat.social.urls")),
+    path("", include("samizdat.portability.urls")),
     path("", include("samizdat.posts.urls")),
 ]
 

@@ -3,21 +3,24 @@
 import zoneinfo
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.validators import RegexValidator
+from django.core.validators import RegexValidator, URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from samizdat.blogs import services as blog_services
+from samizdat.blogs.addresses import hosts_in_use
 from samizdat.blogs.models import Blog, Membership
 from samizdat.blogs.roles import Role
 from samizdat.comments import services as comment_services
 from samizdat.posts import services as post_services
 from samizdat.posts.models import Category, Media, Post, Tag
 
-# Page slugs that the blog's own URLs (/@blog/search/, /@blog/feed/) would shadow.
-RESERVED_PAGE_SLUGS = {"search", "feed"}
+# Page slugs that the blog's own URLs (/@blog/search/, /@blog/feed/, /@blog/mirrors/) would shadow.
+RESERVED_PAGE_SLUGS = {"search", "feed", "mirrors"}
 
 
 class PublishTimeInput(forms.DateTimeInput):
@@ -314,6 +317,73 @@ class _DomainField(forms.CharField):
         return value.lower().rstrip(".") or None if value else None
 
 
+def _without_scheme(value):
+    """A host name as people paste it, from a browser's address bar too: no scheme, no path."""
+    value = value.strip().lower()
+    for scheme in ("http://", "https://"):
+        if value.startswith(scheme):
+            value = value[len(scheme):]
+    return value.rstrip("/").rstrip(".")
+
+
+class _OnionField(forms.CharField):
+    def to_python(self, value):
+        value = super().to_python(value)
+        return _without_scheme(value) or None if value else None
+
+
+class _Lines(forms.CharField):
+    """One value a line (blank lines ignored, repeats dropped), each checked by `clean_line`."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+    most = 20
+
+    def to_python(self, value):
+        lines = []
+        for line in super().to_python(value).splitlines():
+            line = self.normalise(line)
+            if line and line not in lines:
+                lines.append(line)
+        return lines
+
+    def normalise(self, line):
+        return line.strip()
+
+    def validate(self, value):
+        super().validate(value)
+        if len(value) > self.most:
+            raise forms.ValidationError(_("Give at most %(most)d, one a line."), params={"most": self.most})
+        for line in value:
+            self.clean_line(line)
+
+
+class _DomainLines(_Lines):
+    def normalise(self, line):
+        return _without_scheme(line)
+
+    def clean_line(self, line):
+        if line.endswith(".onion"):
+            raise forms.ValidationError(_("Put the onion address in its own field: %(domain)s"), params={"domain": line})
+        try:
+            _domain(line)
+        except forms.ValidationError:
+            raise forms.ValidationError(_("“%(domain)s” is not a domain name."), params={"domain": line})
+
+
+class _UrlLines(_Lines):
+    def normalise(self, line):
+        line = line.strip()
+        return line if not line or "://" in line else "https://" + line
+
+    def clean_line(self, line):
+        try:
+            URLValidator(schemes=["http", "https"])(line)
+        except forms.ValidationError:
+            raise forms.ValidationError(
+                _("“%(url)s” is not a web address such as https://mirror.example.net/blog/."), params={"url": line}
+            )
+
+
 class BlogSettingsForm(_BlogFields):
     custom_domain = _DomainField(
         label=_("Custom domain"),
@@ -322,14 +392,58 @@ class BlogSettingsForm(_BlogFields):
         validators=[_domain],
         help_text=Blog._meta.get_field("custom_domain").help_text,
     )
+    onion_address = _OnionField(
+        label=_("Onion address"),
+        required=False,
+        max_length=62,
+        help_text=Blog._meta.get_field("onion_address").help_text,
+    )
+    mirror_domains = _DomainLines(
+        label=_("Mirror domains"),
+        required=False,
+        help_text=_("Other domain names pointed at this server, one a line. The blog answers on each, "
+                    "with links that stay on it, for readers who cannot reach the main domain."),
+    )
+    static_mirrors = _UrlLines(
+        label=_("Static mirrors"),
+        required=False,
+        help_text=_("Addresses where copies made with “samizdat mirror” are published, one a line."),
+    )
 
     class Meta:
         model = Blog
-        fields = ["title", "tagline", "language", "time_zone", "posts_per_page", "custom_domain"]
+        fields = ["title", "tagline", "language", "time_zone", "posts_per_page", "custom_domain", "onion_address"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["posts_per_page"].widget.attrs.update(min=1, max=100)
+        if self.instance.pk:
+            self.initial.setdefault(
+                "mirror_domains", "\n".join(m.domain for m in self.instance.mirror_domains.all())
+            )
+            self.initial.setdefault("static_mirrors", "\n".join(m.url for m in self.instance.static_mirrors.all()))
+
+    def clean(self):
+        data = super().clean()
+        # Every host answers for one blog only, and never for the instance's own pages.
+        taken = hosts_in_use(exclude_blog=self.instance) | set(settings.SAMIZDAT_HOSTS)
+        own = [data.get("custom_domain"), data.get("onion_address")]
+        for name in ("custom_domain", "onion_address", "mirror_domains"):
+            value = data.get(name)
+            for host in value if isinstance(value, list) else [value]:
+                if host and host in taken:
+                    self.add_error(name, _("%(domain)s is already in use on this server.") % {"domain": host})
+                elif host and name == "mirror_domains" and host in own:
+                    self.add_error(name, _("%(domain)s is already this blog’s own address.") % {"domain": host})
+        return data
+
+    @transaction.atomic
+    def save(self, commit=True):
+        blog = super().save()
+        blog_services.set_alternate_addresses(
+            blog, self.cleaned_data["mirror_domains"], self.cleaned_data["static_mirrors"]
+        )
+        return blog
 
     def clean_posts_per_page(self):
         value = self.cleaned_data["posts_per_page"]

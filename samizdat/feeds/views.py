@@ -6,7 +6,8 @@ HTML of posts carry absolute URLs, since feed readers show them away from our pa
 appear by name only, never with an email address.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -14,14 +15,15 @@ from django.db.models import QuerySet
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Enclosure
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from samizdat.pages.decorators import public_page
+from samizdat.blogs.addresses import blog_addresses
 from samizdat.core.html import sanitize_html
 from samizdat.core.links import absolute_url
 from samizdat.posts.models import Category, Tag
+from samizdat.pages.decorators import public_page
 from samizdat.posts.selectors import get_blog, live_posts, live_posts_in_category
 
 FEED_LENGTH = 20
@@ -36,21 +38,36 @@ class Channel:
     description: str
     language: str
     posts: QuerySet
+    # The blog's other addresses (blogs.addresses.Address), announced so that a reader whose
+    # copy of the feed came from one address learns the others before that one is blocked.
+    addresses: list = field(default_factory=list)
 
     def items(self):
         return self.posts[:FEED_LENGTH]
 
 
+def _other_addresses(request, blog):
+    """The blog's addresses but the one this request came in on."""
+    here = request.get_host()
+    return [a for a in blog_addresses(blog) if urlsplit(a.url).netloc != here or a.kind == "static"]
+
+
 def blog_channel(request, blog_slug):
     blog = get_blog(request, blog_slug)
-    return Channel(blog.title, blog.get_absolute_url(), blog.tagline or blog.title, blog.language, live_posts(blog))
+    return Channel(
+        blog.title, blog.get_absolute_url(), blog.tagline or blog.title, blog.language, live_posts(blog),
+        _other_addresses(request, blog),
+    )
 
 
 def tag_channel(request, blog_slug, slug):
     blog = get_blog(request, blog_slug)
     tag = get_object_or_404(Tag, blog=blog, slug=slug)
     title = f"{_('Tag: %s') % tag.name} · {blog.title}"
-    return Channel(title, tag.get_absolute_url(), title, blog.language, live_posts(blog).filter(tags=tag))
+    return Channel(
+        title, tag.get_absolute_url(), title, blog.language, live_posts(blog).filter(tags=tag),
+        _other_addresses(request, blog),
+    )
 
 
 def category_channel(request, blog_slug, slug):
@@ -59,7 +76,7 @@ def category_channel(request, blog_slug, slug):
     title = f"{_('Category: %s') % category.name} · {blog.title}"
     return Channel(
         title, category.get_absolute_url(), category.description or title, blog.language,
-        live_posts_in_category(blog, category),
+        live_posts_in_category(blog, category), _other_addresses(request, blog),
     )
 
 
@@ -74,8 +91,24 @@ def _content_html(post, request):
     return sanitize_html(post.html, base_url=absolute_url(post.get_absolute_url(), request))
 
 
+def _add_address_links(handler, feed, tag):
+    """<link rel="related"> to the blog's home at each of its other addresses (RFC 4287 4.2.7.2)."""
+    for address in feed.get("addresses", ()):
+        handler.addQuickElement(
+            tag, None, {"rel": "related", "type": "text/html", "href": address.url, "title": str(address.label)}
+        )
+
+
+class Rss201rev2FeedWithAddresses(Rss201rev2Feed):
+    def add_root_elements(self, handler):
+        super().add_root_elements(handler)
+        _add_address_links(handler, self.feed, "atom:link")
+
+
 class RssFeed(Feed):
     """One channel as RSS 2.0; made afresh for each request, so it may keep the request."""
+
+    feed_type = Rss201rev2FeedWithAddresses
 
     def __init__(self, channel, request):
         super().__init__()
@@ -96,6 +129,9 @@ class RssFeed(Feed):
 
     def items(self, channel):
         return channel.items()
+
+    def feed_extra_kwargs(self, channel):
+        return {"addresses": channel.addresses}
 
     def item_title(self, post):
         return post.title
@@ -130,6 +166,10 @@ class RssFeed(Feed):
 class Atom1FeedWithContent(Atom1Feed):
     """Django's Atom writer puts an item's description in <summary>; this adds the whole
     post as <content type="html"> (RFC 4287 section 4.1.3), which readers show in full."""
+
+    def add_root_elements(self, handler):
+        super().add_root_elements(handler)
+        _add_address_links(handler, self.feed, "link")
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
@@ -182,6 +222,9 @@ def json_feed(request, channel):
         "language": channel.language,
         "items": items,
     }
+    if channel.addresses:
+        # JSON Feed 1.1 has no field for this; keys starting with "_" are its extensions.
+        feed["_samizdat"] = {"addresses": [{"url": a.url, "kind": a.kind} for a in channel.addresses]}
     return JsonResponse(feed, content_type="application/feed+json", json_dumps_params={"ensure_ascii": False})
 
 

@@ -187,6 +187,8 @@ class _Crawler:
             for attr in list(el.attrib):
                 if attr.startswith("on"):
                     del el.attrib[attr]
+            if el.get("data-address") is not None:
+                continue  # the Mirrors page's list of addresses: the real ones, not this copy's files
             for attr in ("href", "src", "poster", "data"):
                 value = el.get(attr)
                 if value is not None:

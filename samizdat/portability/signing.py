@@ -27,6 +27,14 @@ def public_key_b64(private_key):
     return base64.b64encode(private_key.public_key().public_bytes(**_RAW)).decode()
 
 
+def public_key_for(blog):
+    """The public half of the blog's mirror key (base64), or None before its first mirror."""
+    row = MirrorKey.objects.filter(blog=blog).first()
+    if row is None:
+        return None
+    return public_key_b64(Ed25519PrivateKey.from_private_bytes(bytes(row.private_key)))
+
+
 def signer_for(blog):
     """A function that signs a manifest's canonical bytes, returning the fields to add to it."""
     key = mirror_key_for(blog)

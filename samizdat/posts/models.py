@@ -15,7 +15,7 @@ validate_slug = RegexValidator(
     _("Use letters, digits and hyphens, and not only digits."),
 )
 # A page lives at /@<blog>/<slug>/, so it cannot take the name of the blog's own pages.
-RESERVED_PAGE_SLUGS = frozenset({"search", "feed", "tag", "category", "author"})
+RESERVED_PAGE_SLUGS = frozenset({"search", "feed", "tag", "category", "author", "mirrors"})
 
 
 class Tag(models.Model):

@@ -126,7 +126,7 @@ def test_settings_refuse_a_domain_another_blog_has(world, login):
     world.other_blog.save()
     url = reverse("dashboard:settings", args=[world.blog.slug])
     response = login(world.owner).post(url, settings_data(world.blog, custom_domain="news.example.org"))
-    assert "already exists" in response.content.decode()
+    assert "news.example.org is already in use on this server" in response.content.decode()
 
 
 def test_navigation_marks_the_current_section_and_hides_what_the_role_cannot_use(world, login):
@@ -173,3 +173,52 @@ def test_changing_the_blog_language_reindexes_its_posts_for_search(world, login,
     assert response.status_code == 302
     world.blog.refresh_from_db()
     assert [p.title for p in search.search_posts(world.blog, "забастовка")] == ["Отчёт"]
+
+
+ONION = "b" * 52 + "cdef.onion"
+
+
+def test_settings_save_alternate_addresses_as_pasted(world, login):
+    url = reverse("dashboard:settings", args=[world.blog.slug])
+    login(world.owner).post(url, settings_data(
+        world.blog, onion_address=f"http://{ONION.upper()}/",
+        mirror_domains="Mirror-One.example.net\n\nhttps://mirror-two.example.net/\nmirror-one.example.net",
+        static_mirrors="https://copies.example.com/blog/\ncopies.example.org",
+    ))
+    world.blog.refresh_from_db()
+    assert world.blog.onion_address == ONION
+    assert [m.domain for m in world.blog.mirror_domains.all()] == ["mirror-one.example.net", "mirror-two.example.net"]
+    assert [m.url for m in world.blog.static_mirrors.all()] == [
+        "https://copies.example.com/blog/", "https://copies.example.org"
+    ]
+    html = login(world.owner).get(url).content.decode()
+    assert "mirror-one.example.net\nmirror-two.example.net</textarea>" in html
+
+
+def test_settings_refuse_a_mirror_domain_another_blog_answers_on_and_keep_what_was_typed(world, login):
+    world.other_blog.custom_domain = "taken.example.org"
+    world.other_blog.save()
+    url = reverse("dashboard:settings", args=[world.blog.slug])
+    response = login(world.owner).post(url, settings_data(
+        world.blog, mirror_domains="fine.example.net\ntaken.example.org", static_mirrors="https://copies.example.com/"
+    ))
+    html = response.content.decode()
+    assert response.status_code == 200 and "taken.example.org is already in use on this server" in html
+    assert "fine.example.net\ntaken.example.org</textarea>" in html and "https://copies.example.com/</textarea>" in html
+    assert not world.blog.mirror_domains.exists() and not world.blog.static_mirrors.exists()
+
+
+@pytest.mark.parametrize("field,value,message", [
+    ("onion_address", "example.onion", "version 3 onion name"),
+    ("mirror_domains", "not a domain", "is not a domain name"),
+    ("mirror_domains", ONION, "onion address in its own field"),
+    ("mirror_domains", "samizdat.example", "already in use on this server"),
+    ("static_mirrors", "ftp://copies.example.com/", "is not a web address"),
+])
+def test_settings_refuse_a_bad_alternate_address_with_a_reason(world, login, settings, field, value, message):
+    settings.SAMIZDAT_HOSTS = [*settings.SAMIZDAT_HOSTS, "samizdat.example"]
+    url = reverse("dashboard:settings", args=[world.blog.slug])
+    response = login(world.owner).post(url, settings_data(world.blog, **{field: value}))
+    assert message in response.content.decode()
+    world.blog.refresh_from_db()
+    assert world.blog.onion_address is None and not world.blog.mirror_domains.exists()

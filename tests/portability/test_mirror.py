@@ -85,6 +85,8 @@ def test_mirror_html_has_no_absolute_url_to_any_host(mirrored_blog, tmp_path, ca
     for path in html_files(out):
         doc = lxml.html.fromstring(path.read_bytes())
         for el, attr, link, _pos in doc.iterlinks():
+            if el.get("data-address") is not None:
+                continue  # the Mirrors page names the blog's real addresses on purpose
             assert not re.match(r"(https?:)?//", link), (path, el.tag, attr, link)
 
 
@@ -208,3 +210,21 @@ def test_verify_mirror_refuses_a_manifest_re_hashed_without_the_key(mirrored_blo
     with pytest.raises(CommandError):
         call_command("verify-mirror", str(out))
     assert "signature:" in capsys.readouterr().out
+
+
+def test_mirror_carries_the_mirrors_page_with_every_address_and_the_key(mirrored_blog, tmp_path, capsys):
+    from samizdat.blogs.services import set_alternate_addresses
+    from samizdat.portability.signing import mirror_key_for, public_key_b64
+
+    blog, _ = mirrored_blog
+    blog.onion_address = "c" * 56 + ".onion"
+    blog.save()
+    set_alternate_addresses(blog, ["union-mirror.example.net"], ["https://copies.example.com/union/"])
+    out = tmp_path / "mirror"
+    mirror(blog, out, capsys)
+    html = (out / "mirrors/index.html").read_text()
+    assert 'href="mirrors/index.html"' in (out / "index.html").read_text()
+    for url in ("http://" + "c" * 56 + ".onion/", "://union-mirror.example.net/", "https://copies.example.com/union/",
+                'href="http://127.0.0.1:8000/@union/"'):
+        assert url in html
+    assert public_key_b64(mirror_key_for(blog)) in html

@@ -87,6 +87,7 @@ def public_paths(s):
         ("year archive", f"/@{blog.slug}/{day.year}/", 200),
         ("month archive", f"/@{blog.slug}/{day.year}/{day.month:02d}/", 200),
         ("search", f"/@{blog.slug}/search/?q=cranes", 200),
+        ("mirrors", f"/@{blog.slug}/mirrors/", 200),
         ("profile", f"/~{s.reader.username}/", 200),
         ("login", "/accounts/login/", 200),
         ("404", f"/@{blog.slug}/no-such-thing/", 404),
