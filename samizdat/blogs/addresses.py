@@ -60,6 +60,23 @@ def onion_url(blog, path="/"):
     return f"http://{blog.onion_address}{path}"
 
 
+def onion_location(request, blog):
+    """The same page on the blog's onion address (for Onion-Location), or None on the onion itself or without one.
+
+    On the instance's own hosts the blog lives under /@slug/; on its domains, the onion one
+    included, at the root. (BlogDomainMiddleware marks requests that came in on a blog's domain.)
+    """
+    if blog is None or not blog.onion_address:
+        return None
+    if getattr(request, "blog_host", None) == blog.onion_address:
+        return None
+    path = request.get_full_path()
+    prefix = f"/@{blog.slug}/"
+    if getattr(request, "blog_host", None) is None and path.startswith(prefix):
+        path = path[len(prefix) - 1:]
+    return onion_url(blog, path)
+
+
 def blog_addresses(blog):
     """Every address of the blog, the main one first, then those served here, then static mirrors."""
     addresses = [Address(MAIN, main_url(blog))]

@@ -6,7 +6,7 @@ from django.http.request import split_domain_port, validate_host
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
-from .addresses import blog_for_host, onion_url
+from .addresses import blog_for_host, onion_location
 from .models import Blog
 
 BLOG_PATH = re.compile(r"^/@(?P<slug>[a-z0-9_-]+)/")
@@ -35,21 +35,19 @@ class BlogDomainMiddleware:
 
     def __call__(self, request):
         domain, _port = split_domain_port(request.META.get("HTTP_HOST") or request.META.get("SERVER_NAME", ""))
-        on_instance = validate_host(domain, settings.SAMIZDAT_HOSTS)
-        if not on_instance:
+        request.blog_host = None  # the blog domain (custom, onion or mirror) the request came in on
+        if not validate_host(domain, settings.SAMIZDAT_HOSTS):
             blog = blog_for_host(domain)
             if blog is None:
                 return HttpResponseBadRequest("Unknown host.", content_type="text/plain")
+            request.blog_host = domain
             if not INSTANCE_PATHS.match(request.path_info):
                 request.path_info = f"/@{blog.slug}{request.path_info}"
         response = self.get_response(request)
-        blog = getattr(request, "blog", None)  # the blog whose page this is, if any
-        if blog is not None and blog.onion_address and domain != blog.onion_address:
-            path = request.get_full_path()
-            prefix = f"/@{blog.slug}/"
-            if on_instance and path.startswith(prefix):
-                path = path[len(prefix) - 1:]  # the onion address serves the blog at its root
-            response.headers.setdefault("Onion-Location", onion_url(blog, path))
+        # Also in the page's <meta http-equiv="onion-location">: stored pages keep only their body.
+        location = onion_location(request, getattr(request, "blog", None))
+        if location:
+            response.headers.setdefault("Onion-Location", location)
         return response
 
 

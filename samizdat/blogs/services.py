@@ -101,7 +101,12 @@ def set_alternate_addresses(blog, mirror_domains, static_mirrors):
     """Make the blog's mirror domains and declared static mirrors exactly these (in this order)."""
     blog.mirror_domains.exclude(domain__in=mirror_domains).delete()
     blog.static_mirrors.exclude(url__in=static_mirrors).delete()
+    # One row at a time, not bulk_create: saving sends the signal that clears the blog's stored pages.
     have = set(blog.mirror_domains.values_list("domain", flat=True))
-    MirrorDomain.objects.bulk_create(MirrorDomain(blog=blog, domain=d) for d in mirror_domains if d not in have)
+    for domain in mirror_domains:
+        if domain not in have:
+            MirrorDomain.objects.create(blog=blog, domain=domain)
     have = set(blog.static_mirrors.values_list("url", flat=True))
-    StaticMirror.objects.bulk_create(StaticMirror(blog=blog, url=u) for u in static_mirrors if u not in have)
+    for url in static_mirrors:
+        if url not in have:
+            StaticMirror.objects.create(blog=blog, url=url)

@@ -40,7 +40,7 @@ EVERYTHING = "*"
 PRIVATE_MODELS = {
     "admin.logentry", "auth.group", "auth.permission", "contenttypes.contenttype", "sessions.session",
     "accounts.attempt", "blogs.invitation", "comments.spamtoken", "comments.subscription",
-    "comments.postmailing", "portability.importeditem", "portability.mirrorkey", "posts.revision",
+    "comments.postmailing", "portability.importeditem", "portability.importjob", "posts.revision",
     # Federation's bookkeeping shows only in ActivityPub JSON, which is never stored; remote
     # comments and likes live in the comments and social tables and invalidate as local ones do.
     "federation.localkey", "federation.blogfederation", "federation.remoteactor", "federation.follower",
@@ -53,6 +53,7 @@ PRIVATE_MODELS = {
     "oauth2_provider.refreshtoken", "oauth2_provider.idtoken", "oauth2_provider.devicegrant",
     "provider.consent", "provider.indieauthcode", "provider.indieauthtoken",
 }
+# (portability.mirrorkey is public: the Mirrors page shows its public half.)
 # Fields whose change alone shows nowhere public (a sign-in updates last_login; comments keep the
 # address for a few days and remember what the filter learnt and whom they were mailed to).
 PRIVATE_FIELDS = {

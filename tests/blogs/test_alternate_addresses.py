@@ -34,9 +34,11 @@ def test_alternate_host_serves_the_blog_with_links_that_stay_on_it(client, blog,
     response = client.get("/2026/03/02/dockers/", HTTP_HOST=host)
     html = response.content.decode()
     assert response.status_code == 200 and "Dockers vote to strike" in html
-    # Absolute links (canonical, og:url) name the host the reader came in on, and no other but the
-    # addresses the footer's Mirrors page is for.
-    assert hosts_linked(html) == {host}
+    # Absolute links (canonical, og:url) name the host the reader came in on; only Tor Browser's
+    # onion-location names the onion address, on the other hosts.
+    onion_meta = f'<meta http-equiv="onion-location" content="http://{ONION}/2026/03/02/dockers/">'
+    assert (onion_meta in html) == (host != ONION)
+    assert hosts_linked(html.replace(onion_meta, "")) == {host}
     assert f'<link rel="canonical" href="http://{host}/@harbour/2026/03/02/dockers/">' in html
 
 
@@ -50,6 +52,8 @@ def test_onion_location_names_the_same_page_on_the_onion_address(client, blog):
     on_domain = client.get("/2026/03/02/dockers/", HTTP_HOST="news.example.org")
     assert on_instance.headers["Onion-Location"] == f"http://{ONION}/2026/03/02/dockers/?x=1"
     assert on_domain.headers["Onion-Location"] == f"http://{ONION}/2026/03/02/dockers/"
+    # The same in the page itself, which the page store keeps when it answers without Django.
+    assert f'<meta http-equiv="onion-location" content="http://{ONION}/2026/03/02/dockers/">' in on_domain.content.decode()
 
 
 def test_no_onion_location_on_the_onion_itself_nor_without_one(client, blog, make_blog):
@@ -124,3 +128,10 @@ def test_removing_an_alternate_stops_answering_on_it(client, blog):
     set_alternate_addresses(blog, [], [])
     assert client.get("/", HTTP_HOST="harbour-mirror.example.net").status_code == 400
     assert reverse("portability:mirrors", args=["harbour"]) == "/@harbour/mirrors/"
+
+
+def test_mirrors_page_shows_a_new_address_at_once(client, blog):
+    assert "new-mirror.example.net" not in client.get("/@harbour/mirrors/").content.decode()
+    set_alternate_addresses(blog, ["harbour-mirror.example.net", "new-mirror.example.net"], [])
+    html = client.get("/@harbour/mirrors/").content.decode()
+    assert "new-mirror.example.net" in html and "copies.example.com" not in html
