@@ -8,6 +8,7 @@ a scratch PostgreSQL database when the suite runs on PostgreSQL.
 import contextlib
 import os
 import secrets
+import signal
 import subprocess
 import sys
 import time
@@ -66,16 +67,26 @@ class Instance:
         return self.run("shell", "--no-imports", "-c", code, timeout=timeout).strip()
 
     def start(self, *args, log_name="process.log"):
-        """Start `samizdat ARGS` in the background, logging to a file in the data directory."""
-        log = open(self.data_dir / log_name, "w")
+        """Start `samizdat ARGS` in the background, logging to a file in the data directory.
+
+        The process leads a process group of its own, so `kill` can take its children with it
+        (Granian's worker processes, say), as a machine losing power would.
+        """
+        log = open(self.data_dir / log_name, "a")
         process = subprocess.Popen(
             [sys.executable, "-m", "samizdat", *args], env=self.env, cwd=ROOT,
-            stdout=log, stderr=subprocess.STDOUT,
+            stdout=log, stderr=subprocess.STDOUT, process_group=0,
         )
         process.log_path = self.data_dir / log_name
         log.close()
         self.processes.append(process)
         return process
+
+    def kill(self, process):
+        """SIGKILL the process and every process it started: no clean-up, no goodbye."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
     def stop(self):
         for process in self.processes:

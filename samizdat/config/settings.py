@@ -230,10 +230,12 @@ SAMIZDAT_READER_POLL_MINUTES = int(os.environ.get("SAMIZDAT_READER_POLL_MINUTES"
 SAMIZDAT_HTTP_ALLOWED_HOSTS = [
     h for h in os.environ.get("SAMIZDAT_HTTP_ALLOWED_HOSTS", "").split(",") if h.strip()
 ]
-# WordPress import: the dashboard imports files up to this size at once, in the request (larger
-# ones with `samizdat import-wxr`); media files larger than the second limit are not fetched.
-SAMIZDAT_IMPORT_MAX_BYTES = int(os.environ.get("SAMIZDAT_IMPORT_MAX_BYTES", 5 * 1024 * 1024))
+# WordPress import: the largest file the dashboard takes (the worker imports it); media files
+# larger than the second limit are not fetched; an import whose worker gave no sign of life for
+# the third (seconds) is taken up again by another worker.
+SAMIZDAT_IMPORT_MAX_BYTES = int(os.environ.get("SAMIZDAT_IMPORT_MAX_BYTES", 256 * 1024 * 1024))
 SAMIZDAT_IMPORT_MEDIA_MAX_BYTES = int(os.environ.get("SAMIZDAT_IMPORT_MEDIA_MAX_BYTES", 20 * 1024 * 1024))
+SAMIZDAT_IMPORT_STALE_SECONDS = int(os.environ.get("SAMIZDAT_IMPORT_STALE_SECONDS", 120))
 
 # Background work: an embedded SQLite queue by default; Redis when REDIS_URL is set, so
 # several worker machines can share one queue.

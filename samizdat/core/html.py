@@ -12,6 +12,20 @@ from django.conf import settings
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
+# What XML 1.0 cannot carry at all, not even escaped (section 2.2): C0 controls but tab, newline
+# and carriage return; lone surrogates; U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text):
+    """`text` without the characters no XML document may hold, so feeds and exports stay readable.
+
+    A title pasted with a stray control character would otherwise break a whole RSS feed
+    (Django refuses to write it) or a WordPress export.
+    """
+    return _NOT_XML.sub("", text) if text else text
+
+
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "del", "details", "dd",
     "dl", "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img",

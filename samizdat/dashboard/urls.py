@@ -17,6 +17,7 @@ blog_patterns = [
         name="post_revision_restore",
     ),
     path("<slug:blog_slug>/import/", import_views.import_wordpress, name="import"),
+    path("<slug:blog_slug>/import/<int:job_id>/", import_views.import_job, name="import_job"),
     path("<slug:blog_slug>/export/", import_views.export_wordpress, name="export"),
     path("<slug:blog_slug>/pages/", views.page_list, name="page_list"),
     path("<slug:blog_slug>/pages/new/", views.page_create, name="page_create"),

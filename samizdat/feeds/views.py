@@ -20,10 +20,10 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from samizdat.blogs.addresses import blog_addresses
-from samizdat.core.html import sanitize_html
+from samizdat.core.html import sanitize_html, xml_text
 from samizdat.core.links import absolute_url
-from samizdat.posts.models import Category, Tag
 from samizdat.pages.decorators import public_page
+from samizdat.posts.models import Category, Tag
 from samizdat.posts.selectors import get_blog, live_posts, live_posts_in_category
 
 FEED_LENGTH = 20
@@ -88,7 +88,7 @@ def site_channel(request):
 
 def _content_html(post, request):
     """The post's HTML with its links and images made absolute."""
-    return sanitize_html(post.html, base_url=absolute_url(post.get_absolute_url(), request))
+    return xml_text(sanitize_html(post.html, base_url=absolute_url(post.get_absolute_url(), request)))
 
 
 def _add_address_links(handler, feed, tag):
@@ -119,13 +119,13 @@ class RssFeed(Feed):
         return self.channel
 
     def title(self, channel):
-        return channel.title
+        return xml_text(channel.title)
 
     def link(self, channel):
         return channel.link
 
     def description(self, channel):
-        return channel.description
+        return xml_text(channel.description)
 
     def items(self, channel):
         return channel.items()
@@ -134,7 +134,7 @@ class RssFeed(Feed):
         return {"addresses": channel.addresses}
 
     def item_title(self, post):
-        return post.title
+        return xml_text(post.title)
 
     def item_description(self, post):
         return _content_html(post, self.request)
@@ -143,7 +143,7 @@ class RssFeed(Feed):
         return post.get_absolute_url()
 
     def item_author_name(self, post):
-        return post.author.name
+        return xml_text(post.author.name)
 
     # No item_author_email, on purpose: feeds never publish writers' addresses.
 
@@ -154,7 +154,7 @@ class RssFeed(Feed):
         return post.updated_at
 
     def item_categories(self, post):
-        return [t.name for t in post.tags.all()] + [c.name for c in post.categories.all()]
+        return [xml_text(t.name) for t in post.tags.all()] + [xml_text(c.name) for c in post.categories.all()]
 
     def item_enclosures(self, post):
         image = post.featured_image
@@ -183,11 +183,11 @@ class AtomFeed(RssFeed):
     feed_type = Atom1FeedWithContent
 
     def subtitle(self, channel):
-        return channel.description
+        return xml_text(channel.description)
 
     def item_description(self, post):
         # Django marks <summary> as type="html", so the plain-text summary is escaped into HTML.
-        return escape(post.summary)
+        return escape(xml_text(post.summary))
 
     def item_extra_kwargs(self, post):
         return {"content_html": _content_html(post, self.request)}

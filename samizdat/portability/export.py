@@ -27,6 +27,7 @@ from lxml import html as lxml_html
 
 from samizdat.comments import services as comment_services
 from samizdat.comments.models import Comment
+from samizdat.core.html import xml_text
 from samizdat.core.links import absolute_url
 from samizdat.posts.models import Category, Media, Post, Tag
 
@@ -100,7 +101,7 @@ def _el(tag, text="", ns=None, **attrib):
     # A namespaced element knows the prefixes (WordPress's fallback parsers match "wp:post_id"
     # literally); one written on its own repeats their declarations, which XML allows.
     elem = etree.Element(f"{{{NSMAP[ns]}}}{tag}" if ns else tag, attrib, nsmap=NSMAP if ns else None)
-    text = "" if text is None else str(text)
+    text = "" if text is None else xml_text(str(text))
     # WordPress writes its content in CDATA (wxr_cdata); text that cannot be CDATA is escaped.
     elem.text = etree.CDATA(text) if text and "]]>" not in text and ("<" in text or "&" in text) else text
     return elem

@@ -21,6 +21,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from samizdat.accounts.services import create_placeholder_user
 from samizdat.blogs.models import Blog
@@ -75,26 +77,61 @@ class Summary:
             "stopped_line": self.stopped_line,
         }
 
+    @classmethod
+    def from_dict(cls, data):
+        """A summary stored with `as_dict` (in an ImportJob), to show again."""
+        return cls(
+            imported=Counter(data.get("imported", {})), updated=Counter(data.get("updated", {})),
+            skipped=[tuple(x) for x in data.get("skipped", [])], notes=[tuple(x) for x in data.get("notes", [])],
+            media_kept_remote=[tuple(x) for x in data.get("media_kept_remote", [])],
+            stopped=data.get("stopped", ""), stopped_line=data.get("stopped_line"),
+        )
+
     def lines(self):
-        """The summary as lines of plain text."""
+        """The summary as lines of plain text, in the active language."""
         out = []
-        for label, counts in (("Imported", self.imported), ("Updated", self.updated)):
+        for label, counts in ((_("Imported: %(what)s"), self.imported), (_("Updated: %(what)s"), self.updated)):
             if counts:
-                out.append(f"{label}: " + ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())))
+                out.append(label % {"what": ", ".join(_count(kind, n) for kind, n in sorted(counts.items()))})
         if self.skipped:
-            out.append(f"Skipped {len(self.skipped)}:")
+            out.append(ngettext("Skipped %(n)d:", "Skipped %(n)d:", len(self.skipped)) % {"n": len(self.skipped)})
             reasons = Counter(why for _what, why in self.skipped)
             out.extend(f"  {n} × {why}" for why, n in reasons.most_common())
         if self.media_kept_remote:
-            out.append(f"Media kept at their original address ({len(self.media_kept_remote)}):")
+            n = len(self.media_kept_remote)
+            out.append(ngettext("Media kept at their original address (%(n)d):",
+                                "Media kept at their original address (%(n)d):", n) % {"n": n})
             out.extend(f"  {url}: {why}" for url, why in self.media_kept_remote)
         if self.notes:
-            out.append("Notes:")
+            out.append(_("Notes:"))
             out.extend(f"  {what}: {note}" for what, note in self.notes)
         if self.stopped:
-            out.append(f"STOPPED at line {self.stopped_line}: {self.stopped}" if self.stopped_line
-                       else f"STOPPED: {self.stopped}")
+            if self.stopped_line:
+                out.append(_("STOPPED at line %(line)d: %(reason)s") % {"line": self.stopped_line, "reason": self.stopped})
+            else:
+                out.append(_("STOPPED: %(reason)s") % {"reason": self.stopped})
         return out
+
+
+def _count(kind, n):
+    """“3 posts”, in the active language."""
+    if kind == "blog":
+        text = ngettext("%(n)d blog", "%(n)d blogs", n)
+    elif kind == Kind.AUTHOR:
+        text = ngettext("%(n)d author", "%(n)d authors", n)
+    elif kind == Kind.CATEGORY:
+        text = ngettext("%(n)d category", "%(n)d categories", n)
+    elif kind == Kind.TAG:
+        text = ngettext("%(n)d tag", "%(n)d tags", n)
+    elif kind == Kind.POST:
+        text = ngettext("%(n)d post", "%(n)d posts", n)
+    elif kind == Kind.ATTACHMENT:
+        text = ngettext("%(n)d attachment", "%(n)d attachments", n)
+    elif kind == Kind.COMMENT:
+        text = ngettext("%(n)d comment", "%(n)d comments", n)
+    else:
+        return f"{n} {kind}"
+    return text % {"n": n}
 
 
 class ImportStopped(Exception):
@@ -200,7 +237,7 @@ class Importer:
 
     def author(self, record):
         if not record.login:
-            raise ValueError("an author without a login")
+            raise ValueError(_("an author without a login"))
         return self._user(record.login, record)
 
     def _user(self, login, record=None):
@@ -220,7 +257,8 @@ class Importer:
                     display_name=((record.display_name if record else "") or login)[:150],
                 )
                 self.summary.notes.append(
-                    (f"author {login}", f"new account “{user.username}” without a password (a placeholder)")
+                    (_("author %(login)s") % {"login": login},
+                     _("new account “%(username)s” without a password (a placeholder)") % {"username": user.username})
                 )
         if not self.blog.memberships.filter(user=user).exists():
             set_role(self.blog, user, Role.AUTHOR)
@@ -237,7 +275,7 @@ class Importer:
             # declared author. Stray punctuation is dropped when that names a known author.
             cleaned = re.sub(r"[^\w.@+-]", "", login)
             if cleaned in self.users:
-                self.summary.notes.append((_describe(record), f"author “{login}” read as “{cleaned}”"))
+                self.summary.notes.append((_describe(record), _("author “%(login)s” read as “%(cleaned)s”") % {"login": login, "cleaned": cleaned}))
                 login = cleaned
         return self._user(login)
 
@@ -247,7 +285,8 @@ class Importer:
         if record.taxonomy == "post_tag":
             return self._tag(record.slug, record.name, record.wp_id)
         self.summary.skipped.append(
-            (f"term “{record.name}” ({record.taxonomy})", f"{record.taxonomy} terms are not imported")
+            (_("term “%(name)s” (%(taxonomy)s)") % {"name": record.name, "taxonomy": record.taxonomy},
+             _("%(taxonomy)s terms are not imported") % {"taxonomy": record.taxonomy})
         )
         return None
 
@@ -283,20 +322,20 @@ class Importer:
             return self.post(record)
         if record.post_type == "attachment":
             return self.attachment(record)
-        reason = ("navigation menus are not imported" if record.post_type == "nav_menu_item"
-                  else f"items of type “{record.post_type}” are not imported")
+        reason = (_("navigation menus are not imported") if record.post_type == "nav_menu_item"
+                  else _("items of type “%(type)s” are not imported") % {"type": record.post_type})
         self.summary.skipped.append((_describe(record), reason))
         return None
 
     def post(self, record):
         what = _describe(record)
         if record.status in ("trash", "auto-draft", "inherit"):
-            self.summary.skipped.append((what, f"its WordPress status is “{record.status}”"))
+            self.summary.skipped.append((what, _("its WordPress status is “%(status)s”") % {"status": record.status}))
             return None
         status = POST_STATUSES.get(record.status, Post.Status.DRAFT)
         if record.password:
             status = Post.Status.PRIVATE
-            self.summary.notes.append((what, "password-protected on WordPress: kept private"))
+            self.summary.notes.append((what, _("password-protected on WordPress: kept private")))
         mapping = self._mapping(Kind.POST, record.post_id)
         post = Post.objects.filter(pk=mapping.object_id, blog=self.blog).first() if mapping else None
         if post is None:
@@ -306,7 +345,7 @@ class Importer:
         title = record.title
         if not title:
             title = "(no title)"
-            self.summary.notes.append((what, "no title on WordPress: titled “(no title)”"))
+            self.summary.notes.append((what, _("no title on WordPress: titled “(no title)”")))
         post.title = title[:300]
         notes = []
         post.source = markup.convert(
@@ -352,7 +391,7 @@ class Importer:
             return wanted
         slug = post_services.unique_slug(self.blog, wanted or record.title or "untitled", exclude_pk=post.pk)
         if record.slug and slug != record.slug:
-            self.summary.notes.append((_describe(record), f"slug “{record.slug}” became “{slug}”"))
+            self.summary.notes.append((_describe(record), _("slug “%(old)s” became “%(new)s”") % {"old": record.slug, "new": slug}))
         return slug
 
     def _term_for_item(self, kind, slug, name):
@@ -377,12 +416,12 @@ class Importer:
                     stored[c.wp_id] = comment
 
     def comment(self, post, c, parent):
-        what = f"comment {c.wp_id} on “{post.title}”"
+        what = _("comment %(id)s on “%(title)s”") % {"id": c.wp_id, "title": post.title}
         if c.type in ("pingback", "trackback"):
-            self.summary.skipped.append((what, f"{c.type}s are not imported (Samizdat has none)"))
+            self.summary.skipped.append((what, _("%(type)s comments are not imported (Samizdat has none)") % {"type": c.type}))
             return None
         if c.parent not in ("0", "") and parent is None:
-            self.summary.notes.append((what, f"its parent comment {c.parent} is not in the file: made top-level"))
+            self.summary.notes.append((what, _("its parent comment %(id)s is not in the file: made top-level") % {"id": c.parent}))
         mapping = self._mapping(Kind.COMMENT, c.wp_id)
         existing = Comment.objects.filter(pk=mapping.object_id, post__blog=self.blog).first() if mapping else None
         user = self.users_by_wp_id.get(c.user_id) if c.user_id not in ("", "0") else None
@@ -409,7 +448,7 @@ class Importer:
             except ValidationError as exc:
                 self.summary.media_kept_remote.append((url, "; ".join(exc.messages)))
         elif media is None:
-            self.summary.media_kept_remote.append((url, "media fetching was off"))
+            self.summary.media_kept_remote.append((url, _("media fetching was off")))
         if media is not None and url:
             self.media_urls[url] = media.file.url
         self._remember(mapping, Kind.ATTACHMENT, record.post_id, media, original_url=url[:1000],
@@ -438,7 +477,7 @@ class Importer:
             parent = Post.objects.filter(pk=mapping.object_id, blog=self.blog).first() if mapping else None
             post = Post.objects.get(pk=pk)
             if parent is None:
-                self.summary.notes.append((f"“{post.title}”", f"its parent {parent_id} is not in the file"))
+                self.summary.notes.append((f"“{post.title}”", _("its parent %(id)s is not in the file") % {"id": parent_id}))
             elif parent.pk != pk:
                 post_services.link_post(post, parent=parent)
         for pk, attachment_id in self.featured:
@@ -448,8 +487,9 @@ class Importer:
             if media is not None:
                 post_services.link_post(post, featured_image=media)
             else:
-                where = f"kept at {mapping.original_url}" if mapping else "not in the file"
-                self.summary.notes.append((f"“{post.title}”", f"featured image {attachment_id} {where}"))
+                note = (_("featured image %(id)s kept at %(url)s") % {"id": attachment_id, "url": mapping.original_url}
+                        if mapping else _("featured image %(id)s not in the file") % {"id": attachment_id})
+                self.summary.notes.append((f"“{post.title}”", note))
         if self.media_urls:
             self._point_at_media()
 
@@ -464,11 +504,13 @@ class Importer:
 
 def _describe(record):
     if isinstance(record, wxr.Item):
-        return f"{record.post_type or 'item'} {record.post_id} “{record.title}” (line {record.line})"
+        return _("%(type)s %(id)s “%(title)s” (line %(line)s)") % {
+            "type": record.post_type or "item", "id": record.post_id, "title": record.title, "line": record.line}
     if isinstance(record, wxr.Author):
-        return f"author {record.login} (line {record.line})"
+        return _("author %(login)s (line %(line)s)") % {"login": record.login, "line": record.line}
     if isinstance(record, wxr.Term):
-        return f"{record.taxonomy} “{record.name}” (line {record.line})"
+        return _("%(taxonomy)s “%(name)s” (line %(line)s)") % {
+            "taxonomy": record.taxonomy, "name": record.name, "line": record.line}
     return "channel"
 
 

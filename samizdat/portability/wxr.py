@@ -15,6 +15,7 @@ import dataclasses
 import re
 from urllib.parse import unquote
 
+from django.utils.translation import gettext as _
 from lxml import etree
 
 # WordPress has written its namespace as http:// and, since WordPress.com's later exports
@@ -198,7 +199,7 @@ def _item(elem):
                 user_id=c.get("wp:comment_user_id", "0").strip() or "0",
             ))
     if not item.post_id:
-        raise WXRError("an item has no wp:post_id", elem.sourceline)
+        raise WXRError(_("an item has no wp:post_id"), elem.sourceline)
     return item
 
 
@@ -228,8 +229,8 @@ def read(file):
                 if depth == 1:
                     _check_root(elem)
                 elif depth == 2 and _kind(elem.tag) != ("", "channel"):
-                    raise WXRError(f"not a WordPress export: <{etree.QName(elem).localname}> where <channel> "
-                                   "belongs", elem.sourceline)
+                    raise WXRError(_("not a WordPress export: <%(element)s> where <channel> belongs")
+                                   % {"element": etree.QName(elem).localname}, elem.sourceline)
                 continue
             depth -= 1
             if depth != 2:
@@ -252,7 +253,7 @@ def read(file):
             _release(elem)
     except etree.XMLSyntaxError as exc:
         line = exc.lineno or (exc.position[0] if getattr(exc, "position", None) else None)
-        raise WXRError(f"the file is not well-formed XML ({exc.msg or exc})", line) from exc
+        raise WXRError(_("the file is not well-formed XML (%(error)s)") % {"error": exc.msg or exc}, line) from exc
     if depth == 0 and not channel_sent:
         _check_channel(channel, None)
         yield channel
@@ -262,14 +263,14 @@ def _check_root(root):
     docinfo = root.getroottree().docinfo
     if docinfo.internalDTD is not None or docinfo.externalDTD is not None or docinfo.doctype:
         raise WXRError(
-            "the file declares a DOCTYPE; WordPress exports never do, and entity declarations "
-            "(entity expansion, external entities) are refused", root.sourceline,
+            _("the file declares a DOCTYPE; WordPress exports never do, and entity declarations "
+              "(entity expansion, external entities) are refused"), root.sourceline,
         )
     if _kind(root.tag) != ("", "rss"):
-        raise WXRError(f"not a WordPress export: the root element is <{etree.QName(root).localname}>, not <rss>",
-                       root.sourceline)
+        raise WXRError(_("not a WordPress export: the root element is <%(element)s>, not <rss>")
+                       % {"element": etree.QName(root).localname}, root.sourceline)
 
 
 def _check_channel(channel, line):
     if not channel.wxr_version:
-        raise WXRError("not a WordPress export: the channel has no wp:wxr_version (an ordinary RSS feed?)", line)
+        raise WXRError(_("not a WordPress export: the channel has no wp:wxr_version (an ordinary RSS feed?)"), line)

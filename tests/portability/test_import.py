@@ -134,7 +134,7 @@ def test_pingbacks_skipped_with_reason(db):
     <wp:comment_type>pingback</wp:comment_type><wp:comment_parent>0</wp:comment_parent></wp:comment>"""
     _, summary = run(wxr(item(1, "Hello", slug="hello", extra=ping)))
     assert not Comment.objects.exists()
-    assert any("pingbacks are not imported" in why for _what, why in summary.skipped)
+    assert any("pingback comments are not imported" in why for _what, why in summary.skipped)
 
 
 def test_rerun_updates_changed_post_instead_of_duplicating(db):

@@ -1,5 +1,6 @@
 """Hypothesis strategies for hostile text, and a checker for HTML that must be inert."""
 
+import os
 import re
 from html.parser import HTMLParser
 
@@ -91,3 +92,12 @@ def problems_in(html):
         if raw in lowered:
             collector.problems.append(f"raw {raw}")
     return collector.problems
+
+
+def bounded(examples):
+    """Fewer examples than the profile's for tests that write to the database, unless exploring."""
+
+
+    if os.environ.get("HYPOTHESIS_PROFILE", "default") == "default":
+        return settings(max_examples=examples)
+    return lambda test: test

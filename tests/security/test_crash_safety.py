@@ -1,0 +1,166 @@
+"""Crash safety: the server and the worker killed with SIGKILL mid-work, restarted, and nothing accepted lost.
+
+Real processes (`samizdat serve` with two Granian workers, `samizdat worker`) on a throwaway
+instance, on the suite's database engine; "killed" means SIGKILL to the whole process group, as
+when a machine loses power or the kernel's OOM killer steps in: no clean-up runs.
+"""
+
+import collections
+import threading
+import time
+
+import pytest
+
+from bench.wxrgen import write_wxr
+from tests.comments.conftest import free_port
+from tests.comments.test_load import SETUP, Reader
+from tests.instances import make_instance, scratch_database_url, wait_for  # noqa: F401
+
+STORED = """
+from samizdat.comments.models import Comment
+print(" ".join(Comment.objects.filter(post_id={pk}).values_list("nonce", flat=True)))
+"""
+
+
+def serve(instance):
+    """Start the server on a free port and wait until it answers; sets instance.base."""
+    port = free_port()
+    instance.server = instance.start(
+        "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2", "--no-collectstatic",
+        log_name="serve.log",
+    )
+    instance.base = f"http://127.0.0.1:{port}"
+    assert wait_for(lambda: _up(instance), timeout=60), instance.server.log_path.read_text()[-3000:]
+
+
+def _log(process):
+    return process.log_path.read_text()[-3000:]
+
+
+def _up(instance):
+    import urllib.error
+    import urllib.request
+
+    try:
+        return urllib.request.urlopen(instance.base + instance.post_path, timeout=2).status == 200
+    except (urllib.error.URLError, ConnectionError, OSError):
+        return False
+
+
+@pytest.fixture
+def served(make_instance):
+    instance = make_instance()
+    instance.env.update(
+        SAMIZDAT_COMMENT_RATE_PER_MINUTE="1000000", SAMIZDAT_COMMENT_RATE_PER_HOUR="1000000",
+        SAMIZDAT_COMMENT_MIN_SECONDS="0",
+    )
+    pk, path = instance.python(SETUP).split()
+    instance.post_pk, instance.post_path = int(pk), path
+    serve(instance)
+    instance.worker = instance.start("worker", log_name="worker.log")
+    return instance
+
+
+def test_comments_accepted_around_a_killed_server_and_worker_are_all_stored_once(served):
+    clients = 4
+    readers = [Reader(served) for _ in range(clients)]
+    accepted, failed, stop = set(), [], threading.Event()
+    lock = threading.Lock()
+
+    statuses = collections.Counter()
+
+    def send(reader, nonce):
+        try:
+            status = reader.post(nonce, f"Comment {nonce}: the strike goes on.")
+        except OSError:  # connection refused or reset: the server was down
+            status = None
+        with lock:
+            statuses[status] += 1
+            (accepted.add(nonce) if status == 303 else failed.append((reader, nonce)))
+        return status
+
+    def run(i):
+        n = 0
+        while not stop.is_set():
+            if send(readers[i], f"c{i}-{n}") != 303:
+                time.sleep(0.2)  # the server is down: try the next comment a little later
+            n += 1
+
+    threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(clients)]
+    for t in threads:
+        t.start()
+    try:
+        assert wait_for(lambda: len(accepted) >= 40, timeout=60), (statuses, _log(served.server))
+        served.kill(served.server)
+        served.kill(served.worker)
+        before_kill = len(accepted)
+        time.sleep(0.5)  # clients keep sending into the dead port
+        serve(served)
+        served.worker = served.start("worker", log_name="worker.log")
+        assert wait_for(lambda: len(accepted) >= before_kill + 40, timeout=60), (statuses, _log(served.server))
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+    # A reader whose comment got no answer sends the same form again (same nonce): stored once.
+    retried = list(failed)
+    for reader, nonce in retried:
+        assert send(reader, nonce) == 303, statuses
+    stored = served.python(STORED.format(pk=served.post_pk)).split()
+    assert len(stored) == len(set(stored)), "a comment was stored twice"
+    assert accepted <= set(stored), sorted(accepted - set(stored))[:10]
+    assert set(stored) == accepted  # everything stored was, in the end, answered as accepted
+    print(f"\n{before_kill} accepted before the kill, {len(accepted)} in all, {len(retried)} resent")
+
+
+POSTS, COMMENTS = 160, 5
+START_IMPORT = """
+from django.core.files import File
+from samizdat.accounts.services import create_user
+from samizdat.blogs.services import create_blog
+from samizdat.portability.jobs import start_import
+user = create_user("owner", "a long test passphrase 42", email="owner@example.test")
+blog = create_blog("union", "Union", owner=user)
+with open({path!r}, "rb") as f:
+    print(start_import(blog, File(f, name="big.xml"), user).pk)
+"""
+JOB = """
+from samizdat.portability.models import ImportJob
+j = ImportJob.objects.get(pk={pk})
+print(j.status, j.records, j.attempts)
+"""
+COUNTS = """
+from samizdat.comments.models import Comment
+from samizdat.portability.models import ImportedItem
+from samizdat.posts.models import Post
+comments = Comment.objects.filter(post__blog__slug="union")
+print(Post.objects.filter(blog__slug="union").count(), comments.count(), comments.values("body").distinct().count(),
+      ImportedItem.objects.filter(kind="comment").count())
+"""
+
+
+def test_import_whose_worker_is_killed_is_taken_up_again_and_stores_everything_once(make_instance, tmp_path):
+    instance = make_instance()
+    instance.env["SAMIZDAT_IMPORT_STALE_SECONDS"] = "2"
+    path = tmp_path / "big.xml"
+    with open(path, "wb") as out:
+        write_wxr(out, POSTS, COMMENTS)
+    pk = int(instance.python(START_IMPORT.format(path=str(path))))
+    worker = instance.start("worker", log_name="worker.log")
+
+    def job():
+        status, records, attempts = instance.python(JOB.format(pk=pk)).split()
+        return status, int(records), int(attempts)
+
+    assert wait_for(lambda: job()[0] == "running" and job()[1] > 0, timeout=60), worker.log_path.read_text()
+    instance.kill(worker)
+    status, records, attempts = job()
+    assert status == "running" and records < POSTS, "the import ended before the kill: make the file larger"
+    posts_at_kill = int(instance.python(COUNTS).split()[0])
+    time.sleep(2.5)  # the killed worker's heartbeat grows stale
+    worker = instance.start("worker", log_name="worker.log")
+    assert wait_for(lambda: job()[0] == "done", timeout=180, interval=1), worker.log_path.read_text()[-3000:]
+    assert job()[2] == 2
+    posts, comments, distinct, mapped = map(int, instance.python(COUNTS).split())
+    assert (posts, comments, distinct, mapped) == (POSTS, POSTS * COMMENTS, POSTS * COMMENTS, POSTS * COMMENTS)
+    print(f"\nkilled with {posts_at_kill} of {POSTS} posts stored; resumed and finished")
