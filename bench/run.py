@@ -13,7 +13,14 @@ against the comments accepted. Last, the server again with every cache off (SAMI
 the post pages as Django writes them for each request. Prints a table with each figure as a share
 of the static baseline and writes it to bench/results/latest.md. Every server it starts, it stops.
 
+Then portability (issue 7): a WordPress export of 10,000 posts and 100,000 comments is generated
+as a stream (bench/wxrgen.py), imported into another throwaway instance with `samizdat import-wxr`
+and mirrored with `samizdat mirror`; each command's wall time and peak memory (its maximum
+resident set, from wait4) go in a second table. This part takes minutes; `--import-posts` and
+`--import-comments` make it smaller, `--portability-only` runs just it, `--no-portability` skips it.
+
     .venv/bin/python bench/run.py [--duration 10] [--connections 16] [--threads 2]
+    .venv/bin/python bench/run.py --portability-only --import-posts 200 --import-comments 5   # a smoke run
 """
 
 import argparse
@@ -38,6 +45,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "latest.md"
+sys.path.insert(0, str(ROOT))
+from bench.wxrgen import write_wxr  # noqa: E402
 
 # Runs inside `samizdat shell`: the 600-word post, and the paths to measure.
 PREPARE = textwrap.dedent('''
@@ -315,6 +324,68 @@ def machine():
     return f"{os.cpu_count()} cores ({cpu}), {platform.python_implementation()} {platform.python_version()}"
 
 
+def timed(command, env):
+    """Run a command to its end; (seconds, peak resident memory in MB), or exit with its output."""
+    log = tempfile.TemporaryFile()
+    began = time.perf_counter()
+    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    _pid, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - began
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        log.seek(0)
+        sys.exit(f"{' '.join(command[2:4])} failed:\n{log.read().decode(errors='replace')[-3000:]}")
+    return seconds, usage.ru_maxrss / 1024  # Linux reports kilobytes
+
+
+def measure_portability(tmp, env, samizdat, *, posts, comments_per_post):
+    """Import a generated WXR of `posts` posts with `comments_per_post` comments each, then mirror the blog."""
+    env = {**env, "SAMIZDAT_DATA_DIR": str(tmp / "portability")}
+    subprocess.run([*samizdat, "migrate", "--verbosity", "0"], env=env, cwd=ROOT, check=True)
+    wxr = tmp / "generated.xml"
+    with open(wxr, "wb") as out:
+        size = write_wxr(out, posts, comments_per_post)
+    print(f"--- import: {posts:,} posts, {posts * comments_per_post:,} comments, {size / 1e6:.0f} MB of WXR", flush=True)
+    import_s, import_mb = timed([*samizdat, "import-wxr", str(wxr), "--blog", "imported", "--no-media"], env)
+    counts = subprocess.run(
+        [*samizdat, "shell", "--no-imports", "-c",
+         "from samizdat.comments.models import Comment; from samizdat.posts.models import Post; "
+         "print(Post.objects.filter(blog__slug='imported').count(), "
+         "Comment.objects.filter(post__blog__slug='imported').count())"],
+        env=env, cwd=ROOT, check=True, capture_output=True, text=True,
+    ).stdout.split()
+    print("--- mirror of the imported blog", flush=True)
+    mirror_dir = tmp / "mirror"
+    mirror_s, mirror_mb = timed([*samizdat, "mirror", "--blog", "imported", str(mirror_dir)], env)
+    files = [p for p in mirror_dir.rglob("*") if p.is_file()]
+    return {
+        "posts": posts, "comments": posts * comments_per_post, "size": size,
+        "stored_posts": int(counts[0]), "stored_comments": int(counts[1]),
+        "import_s": import_s, "import_mb": import_mb, "mirror_s": mirror_s, "mirror_mb": mirror_mb,
+        "mirror_files": len(files), "mirror_bytes": sum(p.stat().st_size for p in files),
+    }
+
+
+def portability_report(p):
+    ok = p["stored_posts"] == p["posts"] and p["stored_comments"] == p["comments"]
+    return [
+        "",
+        f"Portability: a generated WordPress export of {p['posts']:,} posts and {p['comments']:,} comments "
+        f"({p['size'] / 1e6:.0f} MB) imported with `samizdat import-wxr --no-media` into a fresh SQLite "
+        f"instance ({p['stored_posts']:,} posts and {p['stored_comments']:,} comments stored"
+        f"{'' if ok else ': NOT what the file holds'}), then mirrored with `samizdat mirror` "
+        f"({p['mirror_files']:,} files, {p['mirror_bytes'] / 1e6:.0f} MB). Peak memory is the command's "
+        "maximum resident set.",
+        "",
+        "| task | time | per item | peak memory |",
+        "| --- | ---: | ---: | ---: |",
+        f"| import | {p['import_s']:,.1f} s | {p['import_s'] * 1000 / (p['posts'] + p['comments']):.2f} ms per post or comment "
+        f"| {p['import_mb']:,.0f} MB |",
+        f"| mirror | {p['mirror_s']:,.1f} s | {p['mirror_s'] * 1000 / max(1, p['mirror_files']):.2f} ms per file "
+        f"| {p['mirror_mb']:,.0f} MB |",
+    ]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run and for comment posting (10; at most 10)")
@@ -322,9 +393,14 @@ def main():
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=2, help="Granian worker processes")
     parser.add_argument("--commenters", type=int, default=8, help="concurrent clients posting comments")
+    parser.add_argument("--import-posts", type=int, default=10_000, help="posts in the generated WXR (10,000)")
+    parser.add_argument("--import-comments", type=int, default=10, help="comments per post (10: 100,000 in all)")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--portability-only", action="store_true", help="only the import and mirror figures")
+    which.add_argument("--no-portability", action="store_true", help="skip the import and mirror figures")
     args = parser.parse_args()
     args.duration = max(1, min(args.duration, 10))
-    if not shutil.which("wrk"):
+    if not args.portability_only and not shutil.which("wrk"):
         sys.exit("make bench needs Debian's wrk: apt install wrk")
     samizdat = [sys.executable, "-m", "samizdat"]
     load_before = os.getloadavg()[0]
@@ -341,6 +417,17 @@ def main():
             SAMIZDAT_COMMENT_RATE_PER_MINUTE="1000000", SAMIZDAT_COMMENT_RATE_PER_HOUR="1000000",
             SAMIZDAT_COMMENT_MIN_SECONDS="0",
         )
+
+        if args.portability_only:
+            figures = measure_portability(
+                tmp, env, samizdat, posts=args.import_posts, comments_per_post=args.import_comments
+            )
+            report = "\n".join(portability_report(figures)[1:]) + "\n"
+            print()
+            print(report)
+            if figures["stored_posts"] != figures["posts"] or figures["stored_comments"] != figures["comments"]:
+                sys.exit("the import stored other counts than the file holds")
+            return
 
         print("--- preparing a throwaway instance (SQLite): the demo, a 600-word post with 20 and with 200 comments", flush=True)
         subprocess.run([*samizdat, "migrate", "--verbosity", "0"], env=env, cwd=ROOT, check=True)
@@ -408,6 +495,12 @@ def main():
         finally:
             stop(server)
 
+        figures = None
+        if not args.no_portability:
+            figures = measure_portability(
+                tmp, env, samizdat, posts=args.import_posts, comments_per_post=args.import_comments
+            )
+
     lines = [
         f"Measured {datetime.date.today().isoformat()} on {machine()}: "
         f"`samizdat serve --workers {args.workers}` "
@@ -433,6 +526,10 @@ def main():
                   "≥ 10× WordPress's 20–56 requests/s measured on a machine like this."]
     else:
         lines += ["", "nginx is not installed (`apt install nginx-light`), so there is no static baseline."]
+    if figures is not None:
+        lines += portability_report(figures)
+        if figures["stored_posts"] != figures["posts"] or figures["stored_comments"] != figures["comments"]:
+            rows.append(("portability: stored counts differ from the file's", {"errors": 1}))
     report = "\n".join(lines) + "\n"
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(report)
