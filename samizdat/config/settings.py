@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "samizdat.feeds",
     "samizdat.federation",
     "samizdat.dashboard",
+    "samizdat.api",
+    # django-ninja: its Swagger UI files are served from our own host, never a CDN.
+    "ninja",
     "samizdat.portability",
     "samizdat.provider",
     "oauth2_provider",

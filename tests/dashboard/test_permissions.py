@@ -7,6 +7,7 @@ without saying who may use it.
 import pytest
 from django.urls import reverse
 
+from samizdat.api import token_urls
 from samizdat.dashboard import urls
 
 ROLES = ["anonymous", "outsider", "contributor", "author", "editor", "owner", "other_owner", "admin"]
@@ -121,18 +122,29 @@ MATRIX = {
     "import": ("get", blog, None, OWNERS),
     "import_job": ("get", import_job, None, OWNERS),
     "export": ("get", blog, None, OWNERS),
+    # One's own API credentials (samizdat/api/token_urls.py, under /dashboard/tokens/); the token
+    # revoked is the owner's, so everyone else gets 404.
+    "tokens:token_list": ("get", lambda w: {}, None, SIGNED_IN),
+    "tokens:token_revoke": ("post", lambda w: {"pk": owner_token(w)}, {}, {"owner"}),
 }
 
 
+def owner_token(w):
+    from samizdat.api.tokens import create_token
+
+    return create_token(w.owner, name="phone", scopes=["read"])[0].pk
+
+
 def test_permission_matrix_names_every_dashboard_url():
-    assert {p.name for p in urls.urlpatterns} == set(MATRIX)
+    names = {p.name for p in urls.urlpatterns} | {f"tokens:{p.name}" for p in token_urls.urlpatterns}
+    assert names == set(MATRIX)
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_dashboard_url_allows_only_its_roles(name, role, world, login):
     method, arguments, data, allowed = MATRIX[name]
-    url = reverse(f"dashboard:{name}", kwargs=arguments(world))
+    url = reverse(name if ":" in name else f"dashboard:{name}", kwargs=arguments(world))
     client = login(getattr(world, role))
     response = client.post(url, data) if method == "post" else client.get(url)
     if role == "anonymous":

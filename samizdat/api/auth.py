@@ -1,0 +1,94 @@
+"""The one place that turns a request's credentials into a Grant: who is calling, and what they may do.
+
+Every API surface (/api/v1/, /wp-json/, Micropub) asks `authenticate`. It accepts:
+
+- `Authorization: Bearer <personal access token>` (ours start with `smz_`);
+- `Authorization: Basic <username:application password>`, as WordPress clients send;
+- `Authorization: Bearer <OAuth 2 / IndieAuth access token>` from the provider app: the seam is
+  `_oauth_grant`, the only function that knows about it.
+"""
+
+import base64
+import binascii
+import dataclasses
+
+from . import tokens
+
+
+class AuthError(Exception):
+    """Credentials were sent but are wrong, revoked or malformed (401)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Grant:
+    user: object
+    scopes: frozenset
+    via: str  # "token", "app_password" or "oauth"
+    token_id: int | None = None
+
+    def allows(self, scope):
+        return scope in self.scopes
+
+
+def _token_grant(token, via):
+    return Grant(user=token.user, scopes=frozenset(token.scopes), via=via, token_id=token.pk)
+
+
+def _oauth_grant(secret):
+    """A Grant for an OAuth 2 or IndieAuth access token from the provider app, or None.
+
+    The provider (samizdat.provider) is not on main yet; once it is, this asks its one function
+    that turns a bearer token into (user, scopes).
+    """
+    return None
+
+
+def from_bearer(secret):
+    """The Grant for a bearer token; AuthError when no credential has this secret."""
+    secret = (secret or "").strip()
+    token = tokens.check_personal_token(secret) if secret else None
+    if token is not None:
+        return _token_grant(token, "token")
+    grant = _oauth_grant(secret) if secret else None
+    if grant is None:
+        raise AuthError("The access token is unknown, revoked or malformed.")
+    return grant
+
+
+def from_basic(username, password):
+    """The Grant for a user name (or email) and an application password; AuthError otherwise."""
+    token = tokens.check_app_password(username or "", password or "")
+    if token is None:
+        raise AuthError("The user name or application password is wrong, or the password was revoked.")
+    return _token_grant(token, "app_password")
+
+
+def parse_basic(value):
+    """(username, password) from the value of a Basic Authorization header; AuthError if malformed."""
+    try:
+        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
+        raise AuthError("The Basic credentials are not valid base64 of user:password.") from exc
+    username, sep, password = decoded.partition(":")
+    if not sep:
+        raise AuthError("The Basic credentials are not valid base64 of user:password.")
+    return username, password
+
+
+def authenticate(request, *, form_token=None):
+    """The request's Grant, None when it sent no credentials, AuthError when they are wrong.
+
+    `form_token` is an access token sent in a form body (Micropub allows `access_token` there).
+    """
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, value = header.partition(" ")
+    scheme = scheme.lower()
+    if scheme == "bearer":
+        return from_bearer(value)
+    if scheme == "basic":
+        return from_basic(*parse_basic(value))
+    if header:
+        raise AuthError("Use a Bearer token or Basic credentials with an application password.")
+    if form_token:
+        return from_bearer(form_token)
+    return None

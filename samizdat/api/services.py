@@ -1,0 +1,109 @@
+"""Writing through the API: the dashboard's rules (samizdat.dashboard.permissions) and the posts
+app's services, with every change of one call in one transaction."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samizdat.comments import services as comment_services
+from samizdat.dashboard import permissions as can
+from samizdat.posts import services as post_services
+from samizdat.posts.models import Category, Media, Post
+
+SIMPLE_FIELDS = ("title", "source", "excerpt", "menu_order")
+
+
+def _aware(when, blog):
+    if when is not None and timezone.is_naive(when):
+        # A time without an offset is read in the blog's time zone, as the dashboard does.
+        return timezone.make_aware(when, blog.tzinfo)
+    return when
+
+
+def _descendants(page):
+    found, frontier = {page.pk}, [page.pk]
+    while frontier:
+        frontier = list(
+            Post.objects.filter(parent_id__in=frontier).exclude(pk__in=found).values_list("pk", flat=True)
+        )
+        found.update(frontier)
+    return found
+
+
+def _action(post, data, is_new):
+    status = data.get("status")
+    if status in (Post.Status.PUBLISHED, Post.Status.SCHEDULED):
+        if is_new or post.status != status or "published_at" in data:
+            return "publish"
+    if status == Post.Status.DRAFT and not is_new and post.status != Post.Status.DRAFT:
+        return "unpublish"
+    return "save"
+
+
+def _related(post, data, errors):
+    """Featured image, parent page and categories named by id, checked to belong to the blog."""
+    blog = post.blog
+    if "featured_image" in data:
+        pk = data["featured_image"]
+        image = Media.objects.filter(blog=blog, pk=pk, content_type__startswith="image/").first() if pk else None
+        if pk and image is None:
+            errors["featured_image"] = _("No image with this id in the blog’s media.")
+        post.featured_image = image
+    if "parent" in data:
+        pk = data["parent"]
+        parent = Post.objects.pages().filter(blog=blog, pk=pk).first() if pk else None
+        if pk and (parent is None or (post.pk and parent.pk in _descendants(post))):
+            errors["parent"] = _("No page with this id can be this page’s parent.")
+        post.parent = parent
+    categories = None
+    if "categories" in data:
+        ids = set(data["categories"])
+        categories = list(Category.objects.filter(blog=blog, pk__in=ids))
+        if len(categories) != len(ids):
+            errors["categories"] = _("Some of these categories are not the blog’s.")
+    return categories
+
+
+def write_post(post, *, membership, editor, data):
+    """Create or change a post or page from the fields a client sent, as the dashboard's editor would.
+
+    Raises PermissionDenied when the role may not do it and ValidationError (with field messages)
+    when the input is wrong; then nothing is stored.
+    """
+    is_new = post.pk is None
+    action = _action(post, data, is_new)
+    if action != "save" and not can.can_publish_post(membership, post):
+        raise PermissionDenied(_("Your role may not publish, schedule or unpublish this."))
+    errors = {}
+    for field in SIMPLE_FIELDS:
+        if field in data:
+            setattr(post, field, data[field])
+    if "slug" in data:
+        post.slug = data["slug"] or ""
+        if post.slug and Post.objects.filter(blog=post.blog, slug=post.slug).exclude(pk=post.pk).exists():
+            errors["slug"] = _("Another post or page of this blog already has this address.")
+    when = _aware(data.get("published_at"), post.blog)
+    if data.get("status") == Post.Status.SCHEDULED and (when is None or when <= timezone.now()):
+        errors["published_at"] = _("To schedule, give a publish time in the future.")
+    if post.is_page and ("tags" in data or "categories" in data):
+        errors["tags" if "tags" in data else "categories"] = _("Pages have no tags or categories.")
+    categories = _related(post, data, errors)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        terms = {"categories": categories}
+        if "tags" in data:
+            terms["tags"] = post_services.terms_from_names(post.blog, data["tags"])
+        if action == "publish":
+            post = post_services.publish_post(post, editor=editor, when=when, **terms)
+        elif action == "unpublish":
+            post = post_services.unpublish_post(post, editor=editor, **terms)
+        else:
+            if when is not None:
+                post.published_at = when
+            post = post_services.save_post(post, editor=editor, **terms)
+        if "allow_comments" in data and not post.is_page:
+            comment_services.set_post_open(post, data["allow_comments"])
+    return post
+

@@ -1,0 +1,234 @@
+"""What /api/v1/ sends and takes: pydantic schemas, turned into the OpenAPI document's components."""
+
+from datetime import datetime
+from typing import Literal
+
+from ninja import Schema
+from pydantic import Field
+
+from .common import Input
+
+Slug = Field(default=None, max_length=200)
+
+
+class ProblemOut(Schema):
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str | None = None
+    errors: list[dict[str, str]] | None = None
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    name: str
+
+
+class BlogOut(Schema):
+    slug: str
+    title: str
+    tagline: str
+    language: str
+    time_zone: str
+    url: str
+    role: str | None
+
+
+class TagOut(Schema):
+    id: int
+    name: str
+    slug: str
+    url: str
+
+
+class CategoryOut(TagOut):
+    parent: int | None
+    description: str
+
+
+class MediaOut(Schema):
+    id: int
+    url: str
+    original_name: str
+    content_type: str
+    size: int
+    width: int | None
+    height: int | None
+    alt: str
+    uploaded_by: int | None
+    created_at: datetime
+
+
+class ContentOut(Schema):
+    id: int
+    blog: str
+    kind: Literal["post", "page"]
+    title: str
+    slug: str
+    status: str
+    source: str
+    html: str
+    excerpt: str
+    published_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    author: UserOut
+    url: str
+    featured_image: int | None
+
+
+class PostOut(ContentOut):
+    tags: list[TagOut]
+    categories: list[int]
+    allow_comments: bool
+
+
+class PageOut(ContentOut):
+    parent: int | None
+    menu_order: int
+
+
+class CommentOut(Schema):
+    id: int
+    post: int
+    parent: int | None
+    author_name: str
+    author_url: str
+    user: int | None
+    body: str
+    html: str
+    status: Literal["pending", "approved", "spam", "trash"]
+    created_at: datetime
+
+
+class LikesOut(Schema):
+    count: int
+    liked: bool
+
+
+class PostPage(Schema):
+    items: list[PostOut]
+    next_cursor: str | None
+
+
+class PagePage(Schema):
+    items: list[PageOut]
+    next_cursor: str | None
+
+
+class TagPage(Schema):
+    items: list[TagOut]
+    next_cursor: str | None
+
+
+class CategoryPage(Schema):
+    items: list[CategoryOut]
+    next_cursor: str | None
+
+
+class MediaPage(Schema):
+    items: list[MediaOut]
+    next_cursor: str | None
+
+
+class CommentPage(Schema):
+    items: list[CommentOut]
+    next_cursor: str | None
+
+
+class BlogPage(Schema):
+    items: list[BlogOut]
+    next_cursor: str | None
+
+
+Status = Literal["draft", "published", "scheduled"]
+
+
+class PostIn(Input):
+    title: str = Field(min_length=1, max_length=300)
+    source: str = Field(default="", max_length=500_000)
+    excerpt: str = Field(default="", max_length=10_000)
+    slug: str | None = Slug
+    status: Status = "draft"
+    published_at: datetime | None = None
+    tags: list[str] = Field(default_factory=list, max_length=100)
+    categories: list[int] = Field(default_factory=list, max_length=100)
+    featured_image: int | None = None
+    allow_comments: bool = True
+
+
+class PostPatch(Input):
+    title: str = Field(default=None, min_length=1, max_length=300)
+    source: str = Field(default=None, max_length=500_000)
+    excerpt: str = Field(default=None, max_length=10_000)
+    slug: str | None = Slug
+    status: Status = None
+    published_at: datetime | None = None
+    tags: list[str] = Field(default=None, max_length=100)
+    categories: list[int] = Field(default=None, max_length=100)
+    featured_image: int | None = None
+    allow_comments: bool = None
+
+
+class PageIn(Input):
+    title: str = Field(min_length=1, max_length=300)
+    source: str = Field(default="", max_length=500_000)
+    excerpt: str = Field(default="", max_length=10_000)
+    slug: str | None = Slug
+    status: Status = "draft"
+    published_at: datetime | None = None
+    featured_image: int | None = None
+    parent: int | None = None
+    menu_order: int = Field(default=0, ge=-1_000_000, le=1_000_000)
+
+
+class PagePatch(Input):
+    title: str = Field(default=None, min_length=1, max_length=300)
+    source: str = Field(default=None, max_length=500_000)
+    excerpt: str = Field(default=None, max_length=10_000)
+    slug: str | None = Slug
+    status: Status = None
+    published_at: datetime | None = None
+    featured_image: int | None = None
+    parent: int | None = None
+    menu_order: int = Field(default=None, ge=-1_000_000, le=1_000_000)
+
+
+class TagIn(Input):
+    name: str = Field(min_length=1, max_length=100)
+    slug: str | None = Field(default=None, max_length=100)
+
+
+class TagPatch(Input):
+    name: str = Field(default=None, min_length=1, max_length=100)
+    slug: str = Field(default=None, min_length=1, max_length=100)
+
+
+class CategoryIn(TagIn):
+    parent: int | None = None
+    description: str = Field(default="", max_length=10_000)
+
+
+class CategoryPatch(TagPatch):
+    parent: int | None = None
+    description: str = Field(default=None, max_length=10_000)
+
+
+class MediaPatch(Input):
+    alt: str = Field(max_length=500)
+
+
+class CommentPatch(Input):
+    body: str = Field(default=None, min_length=1, max_length=20_000)
+    author_name: str = Field(default=None, min_length=1, max_length=100)
+    author_url: str = Field(default=None, max_length=200)
+
+
+class ModerationIn(Input):
+    action: Literal["approve", "unapprove", "spam", "not_spam", "trash", "restore", "delete"]
+
+
+class ReplyIn(Input):
+    body: str = Field(min_length=1, max_length=20_000)

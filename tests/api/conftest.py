@@ -1,0 +1,80 @@
+"""A blog with one member of each role, and a way to call the API with a credential of theirs."""
+
+import base64
+import json
+
+import pytest
+
+from samizdat.api.models import ALL_SCOPES, Token
+from samizdat.api.tokens import create_token
+from samizdat.blogs.roles import Role
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def team(make_user, make_blog, member):
+    owner = make_user("owner")
+    blog = make_blog("union", owner=owner, time_zone="Asia/Almaty")
+
+    class Team:
+        pass
+
+    t = Team()
+    t.blog, t.owner = blog, owner
+    t.editor = member(blog, Role.EDITOR, username="editor")
+    t.author = member(blog, Role.AUTHOR, username="author")
+    t.contributor = member(blog, Role.CONTRIBUTOR, username="contributor")
+    t.outsider = make_user("outsider")
+    return t
+
+
+def token_for(user, scopes=None, kind=Token.Kind.PERSONAL):
+    return create_token(user, name="test", scopes=scopes or ALL_SCOPES, kind=kind)[1]
+
+
+class Api:
+    """The Django test client speaking JSON with a bearer token."""
+
+    def __init__(self, client, secret=None, basic=None):
+        self.client, self.headers = client, {}
+        if secret:
+            self.headers["Authorization"] = f"Bearer {secret}"
+        if basic:
+            self.headers["Authorization"] = "Basic " + base64.b64encode(":".join(basic).encode()).decode()
+
+    def call(self, method, url, body=None, **kwargs):
+        if kwargs.get("content_type", "") is None:  # multipart, as the test client makes it
+            kwargs.pop("content_type")
+            kwargs["data"] = body
+        elif body is not None and "content_type" not in kwargs:
+            kwargs["data"], kwargs["content_type"] = json.dumps(body), "application/json"
+        elif body is not None:
+            kwargs["data"] = body
+        return getattr(self.client, method)(url, headers=self.headers, **kwargs)
+
+    def get(self, url, **kw):
+        return self.call("get", url, **kw)
+
+    def post(self, url, body=None, **kw):
+        return self.call("post", url, body, **kw)
+
+    def patch(self, url, body=None, **kw):
+        return self.call("patch", url, body, **kw)
+
+    def put(self, url, body=None, **kw):
+        return self.call("put", url, body, **kw)
+
+    def delete(self, url, **kw):
+        return self.call("delete", url, **kw)
+
+
+@pytest.fixture
+def api_as(client):
+    def make(user, scopes=None):
+        return Api(client, token_for(user, scopes))
+
+    return make
