@@ -42,3 +42,56 @@ class Token(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} “{self.name}” of {self.user}"
+
+
+class Webmention(models.Model):
+    """A mention received from another site: verified by the worker, then a comment in moderation."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for verification")
+        ACCEPTED = "accepted", _("Verified: a comment")
+        REJECTED = "rejected", _("Refused")
+        DELETED = "deleted", _("Source deleted")
+
+    source = models.URLField(max_length=500)
+    target = models.URLField(max_length=500)
+    post = models.ForeignKey("posts.Post", on_delete=models.CASCADE, related_name="webmentions")
+    comment = models.OneToOneField(
+        "comments.Comment", on_delete=models.SET_NULL, null=True, blank=True, related_name="webmention"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    error = models.CharField(max_length=500, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source", "post"], name="one_webmention_per_source_and_post")]
+
+    def __str__(self):
+        return f"{self.source} → {self.target}"
+
+
+class SentWebmention(models.Model):
+    """A mention of another site's page sent (or to be sent) for one of our posts."""
+
+    post = models.ForeignKey("posts.Post", on_delete=models.CASCADE, related_name="sent_webmentions")
+    target = models.URLField(max_length=500)
+    endpoint = models.URLField(max_length=500, blank=True)
+    # "sent", "no_endpoint" or "failed"; the last error says why.
+    status = models.CharField(max_length=12, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["post", "target"], name="one_sent_webmention_per_target")]
+
+    def __str__(self):
+        return f"{self.post_id} → {self.target}"
+
+
+class WebmentionCheck(models.Model):
+    """Which version of a published post had its links sent, so an edit that adds links sends again."""
+
+    post = models.OneToOneField("posts.Post", on_delete=models.CASCADE, related_name="webmention_check")
+    html_digest = models.CharField(max_length=64)
+    checked_at = models.DateTimeField(auto_now=True)

@@ -1,11 +1,18 @@
 """Writing through the API: the dashboard's rules (samizdat.dashboard.permissions) and the posts
 app's services, with every change of one call in one transaction."""
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.http.request import validate_host
+from django.urls import Resolver404, resolve
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from samizdat.blogs.models import Blog
 from samizdat.comments import services as comment_services
 from samizdat.dashboard import permissions as can
 from samizdat.posts import services as post_services
@@ -107,3 +114,56 @@ def write_post(post, *, membership, editor, data):
             comment_services.set_post_open(post, data["allow_comments"])
     return post
 
+
+def save_term(term, data):
+    """Validate and store a tag or category; a taken slug is a field error, not a 500."""
+    for field in ("name", "description"):
+        if data.get(field) is not None:
+            setattr(term, field, data[field].strip())
+    if "slug" in data or not term.slug:
+        term.slug = slugify(data.get("slug") or term.name, allow_unicode=True)[:100].strip("-")
+    if not term.slug:
+        raise ValidationError({"slug": _("Give a slug with at least one letter or digit.")})
+    if "parent" in data and isinstance(term, Category):
+        parent_id = data["parent"]
+        parent = Category.objects.filter(blog=term.blog, pk=parent_id).first() if parent_id else None
+        if parent_id and (parent is None or _is_below(parent, term)):
+            raise ValidationError({"parent": _("No category with this id can be this one’s parent.")})
+        term.parent = parent
+    term.full_clean(exclude=["blog", "parent"])
+    try:
+        with transaction.atomic():
+            term.save()
+    except IntegrityError:
+        raise ValidationError({"slug": _("Another tag or category of this blog already has this slug.")})
+    return term
+
+
+def _is_below(candidate, term):
+    """True when `candidate` is `term` or one of its descendants (a loop if it became the parent)."""
+    if term.pk is None:
+        return False
+    return candidate.pk == term.pk or term in candidate.ancestors()
+
+
+def post_for_url(url, *, blog=None):
+    """The post or page a URL of this instance shows (on the instance's host or a blog's own domain), or None."""
+    parts = urlsplit(url or "")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    path = parts.path
+    if not validate_host(parts.hostname, settings.SAMIZDAT_HOSTS):
+        domain_blog = Blog.objects.filter(custom_domain=parts.hostname).first()
+        if domain_blog is None:
+            return None
+        path = f"/@{domain_blog.slug}{path}"
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    if match.namespace != "posts" or match.url_name not in ("post", "page"):
+        return None
+    found = Post.objects.filter(blog__slug=match.kwargs["blog_slug"], slug=match.kwargs["slug"])
+    if blog is not None:
+        found = found.filter(blog=blog)
+    return found.select_related("blog", "author").first()

@@ -168,6 +168,9 @@ def _identity(comment):
         return Q(user=comment.user)
     if not comment.local:
         return Q(local=False, author_url=comment.author_url)
+    if not comment.author_email:
+        # Without an address (a Webmention, say) nothing ties this commenter to earlier comments.
+        return Q(pk__in=[])
     return Q(author_email__iexact=comment.author_email)
 
 

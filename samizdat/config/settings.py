@@ -93,6 +93,7 @@ MIDDLEWARE = [
     # ActivityPub clients asking for /@blog/ or a post get JSON (content negotiation).
     "samizdat.federation.middleware.ActivityPubMiddleware",
     "samizdat.provider.middleware.IndieAuthLinkMiddleware",
+    "samizdat.api.middleware.ApiDiscoveryMiddleware",
 ]
 
 ROOT_URLCONF = "samizdat.config.urls"

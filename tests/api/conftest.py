@@ -78,3 +78,31 @@ def api_as(client):
         return Api(client, token_for(user, scopes))
 
     return make
+
+
+@pytest.fixture
+def immediate_tasks(django_capture_on_commit_callbacks):
+    """Run queued tasks at once, in this process (Huey's immediate mode): `run(f, ...)` calls f and
+    then what it queued on commit."""
+    from huey.contrib.djhuey import HUEY
+
+    was = HUEY.immediate
+    HUEY.immediate = True
+
+    def run(func, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return func(*args, **kwargs)
+
+    yield run
+    HUEY.immediate = was
+
+
+@pytest.fixture
+def loopback_site(settings):
+    """A real HTTP server on 127.0.0.1 that the SSRF-safe client is allowed to reach."""
+    from .loopback import Site
+
+    settings.SAMIZDAT_HTTP_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+    site = Site()
+    yield site
+    site.close()

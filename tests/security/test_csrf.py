@@ -33,6 +33,20 @@ EXEMPT = {
     "provider:indieauth-introspect": "bearer token",
     "provider:indieauth-revoke": "the token itself, RFC 7009",
 }
+# URL namespaces whose views take no cookie: a credential in the Authorization header (or a
+# Micropub form's access_token) that a browser never adds by itself, or nothing (Webmention,
+# which anyone may send). The APIs never answer with a Basic challenge, so no browser keeps
+# Basic credentials to replay (samizdat/api/v1/problems.py).
+EXEMPT_NAMESPACES = {
+    "api_v1": "token or application password in the Authorization header",
+    "wordpress": "application password in the Authorization header",
+    "micropub": "access token in the header or the form",
+    "webmention": "public by design (W3C Webmention), verified by fetching the source",
+}
+
+
+def exempt(name):
+    return name in EXEMPT or name.split(":")[0] in EXEMPT_NAMESPACES
 
 
 def walk(resolvers, namespace=""):
@@ -78,11 +92,11 @@ def test_url_walk_finds_the_forms_that_change_things():
 
 
 def test_no_view_is_csrf_exempt_but_the_documented_ones():
-    exempt = {
+    found = {
         name for name, pattern in walk(get_resolver().url_patterns)
-        if getattr(pattern.callback, "csrf_exempt", False)
+        if getattr(pattern.callback, "csrf_exempt", False) and name.split(":")[0] not in EXEMPT_NAMESPACES
     }
-    assert exempt == set(EXEMPT)
+    assert found == set(EXEMPT)
 
 
 @pytest.mark.parametrize("signed_in", [False, True], ids=["anonymous", "signed-in"])
@@ -92,7 +106,7 @@ def test_post_without_csrf_token_is_refused_on_every_url(db, make_user, signed_i
         client.force_login(make_user(is_superuser=True))
     accepted = {}
     for name, path in ours():
-        if name in EXEMPT:
+        if exempt(name):
             continue
         response = client.post(path, {"title": "x", "body": "x"})
         if response.status_code != 403:

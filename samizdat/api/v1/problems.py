@@ -72,7 +72,9 @@ def install(api):
     def http_error(request, exc):
         headers = {}
         if exc.status_code == 401:
-            headers["WWW-Authenticate"] = 'Bearer realm="samizdat", Basic realm="samizdat"'
+            # Never a Basic challenge: a browser would prompt for it and then replay the
+            # password on any site's form posts (the API takes no CSRF token).
+            headers["WWW-Authenticate"] = 'Bearer realm="samizdat"'
         return problem_response(exc.status_code, str(exc), headers=headers)
 
     def auth_error(request, exc):

@@ -1,13 +1,11 @@
 """Tags and categories of a blog: editors and owners manage them, as in the dashboard."""
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.http import Http404
-from django.utils.text import slugify
 from ninja.responses import Status
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from samizdat.api import services
 from samizdat.api.models import Scope
 from samizdat.dashboard import permissions as can
 from samizdat.posts import services as post_services
@@ -23,37 +21,6 @@ router = Router(tags=["tags and categories"])
 class PageQuery(Schema):
     cursor: str | None = Field(default=None, max_length=100)
     limit: int = Field(default=20, ge=1, le=MAX_LIMIT)
-
-
-def _save(term, data):
-    """Validate and store a tag or category; a taken slug is a field error, not a 500."""
-    for field in ("name", "description"):
-        if data.get(field) is not None:
-            setattr(term, field, data[field].strip())
-    if "slug" in data or not term.slug:
-        term.slug = slugify(data.get("slug") or term.name, allow_unicode=True)[:100].strip("-")
-    if not term.slug:
-        raise ValidationError({"slug": "Give a slug with at least one letter or digit."})
-    if "parent" in data and isinstance(term, Category):
-        parent_id = data["parent"]
-        parent = Category.objects.filter(blog=term.blog, pk=parent_id).first() if parent_id else None
-        if parent_id and (parent is None or _is_below(parent, term)):
-            raise ValidationError({"parent": "No category with this id can be this one's parent."})
-        term.parent = parent
-    term.full_clean(exclude=["blog", "parent"])
-    try:
-        with transaction.atomic():
-            term.save()
-    except IntegrityError:
-        raise ValidationError({"slug": "Another term of this blog already has this slug."})
-    return term
-
-
-def _is_below(candidate, term):
-    """True when `candidate` is `term` or one of its descendants (a loop if it became the parent)."""
-    if term.pk is None:
-        return False
-    return candidate.pk == term.pk or term in candidate.ancestors()
 
 
 def _term_routes(model, noun, plural, render_one, out, page_schema, create_schema, patch_schema, delete):
@@ -74,7 +41,7 @@ def _term_routes(model, noun, plural, render_one, out, page_schema, create_schem
     def create(request, blog_slug: str, payload: create_schema):
         need(request, Scope.CREATE)
         blog, _membership = blog_and_role(request, blog_slug, can.can_manage_terms)
-        return Status(201, render_one(_save(model(blog=blog), payload.model_dump())))
+        return Status(201, render_one(services.save_term(model(blog=blog), payload.model_dump())))
 
     @router.get(f"/blogs/{{blog_slug}}/{plural}/{{pk}}", response=out, operation_id=f"get_{noun}")
     def get_term(request, blog_slug: str, pk: int):
@@ -84,7 +51,7 @@ def _term_routes(model, noun, plural, render_one, out, page_schema, create_schem
     @router.patch(f"/blogs/{{blog_slug}}/{plural}/{{pk}}", response=out, operation_id=f"update_{noun}")
     def update(request, blog_slug: str, pk: int, payload: patch_schema):
         need(request, Scope.UPDATE)
-        return render_one(_save(_get(request, blog_slug, pk), payload.model_dump(exclude_unset=True)))
+        return render_one(services.save_term(_get(request, blog_slug, pk), payload.model_dump(exclude_unset=True)))
 
     @router.delete(f"/blogs/{{blog_slug}}/{plural}/{{pk}}", response={204: None}, operation_id=f"delete_{noun}")
     def delete_term(request, blog_slug: str, pk: int):
