@@ -181,3 +181,18 @@ def test_openapi_document_and_docs_are_served_from_our_host(client):
     assert not re.search(r'(src|href)="(https?:)?//', html)
     for asset in re.findall(r'(?:src|href)="(/static/[^"]+)"', html):
         assert client.get(asset).status_code == 200, asset
+
+
+def test_oversized_body_is_413_and_nothing_is_stored(api_as, team, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    response = api_as(team.author).post(f"{URL}/posts", {"title": "Big", "source": "x" * 20_000})
+    assert response.status_code == 413 and response["Content-Type"] == "application/problem+json"
+    assert not Post.objects.exists()
+
+
+def test_wrong_scheme_and_garbage_credentials_are_401(client, team):
+    for header in ("Token abc", "Basic !!!notbase64", "Bearer ", "Basic " + "dXNlcg=="):
+        response = client.get(f"{URL}/posts", headers={"Authorization": header})
+        assert response.status_code == 401, header
+        assert response["Content-Type"] == "application/problem+json"
+        assert "Basic" not in response.get("WWW-Authenticate", "")

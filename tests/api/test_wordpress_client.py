@@ -57,12 +57,12 @@ def test_wpapi_writes_to_a_blog_as_it_would_to_wordpress(live_server, team, png)
     set_role(team.blog, team.author, Role.EDITOR)
     endpoint = f"{live_server.url}/@union/wp-json"
     result = subprocess.run(
-        ["node", str(HERE / "scenario.js"), endpoint, "author", password, str(png)],
+        ["node", str(HERE / "scenario.js"), endpoint, "author", password, str(png), f"{live_server.url}/@union/"],
         capture_output=True, text=True, timeout=120, env={**os.environ, "NODE_PATH": str(cache / "node_modules")},
     )
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout)
-    assert out["me"] == "author"
+    assert out["me"] == "author" and out["discovered"] == "author"
     created = out["created"]
     post = Post.objects.get(pk=created["id"])
     assert created["status"] == "publish" and post.status == Post.Status.PUBLISHED

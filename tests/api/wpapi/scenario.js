@@ -3,7 +3,7 @@
 const fs = require('fs');
 const WPAPI = require('wpapi');
 
-const [endpoint, username, password, pngPath] = process.argv.slice(2);
+const [endpoint, username, password, pngPath, blogUrl] = process.argv.slice(2);
 
 async function failure(promise) {
   try {
@@ -16,6 +16,9 @@ async function failure(promise) {
 
 (async () => {
   const out = {};
+  // Discovery, as apps find a site's API from its address: the Link header, then /wp-json/'s routes.
+  const discovered = await WPAPI.discover(blogUrl);
+  out.discovered = (await discovered.auth({ username, password }).users().me()).slug;
   const wp = new WPAPI({ endpoint, username, password });
   out.me = (await wp.users().me()).slug;
   const category = await wp.categories().create({ name: 'News' });
