@@ -2,7 +2,9 @@
 
 WordPress apps look for rel="https://api.w.org/" (developer.wordpress.org/rest-api/using-the-rest-api/discovery/),
 Micropub clients for rel="micropub" (W3C Micropub §5.3) and Webmention senders for rel="webmention"
-(W3C Webmention §3.1.2); each spec accepts the HTTP Link header, which needs no change to any template.
+(W3C Webmention §3.1.2). The blog's pages name all three in <link> elements too
+(posts/blog_base.html), which is what a page served from the page store (samizdat.pages) carries:
+the store keeps no per-page headers.
 """
 
 from django.urls import reverse

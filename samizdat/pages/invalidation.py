@@ -52,6 +52,8 @@ PRIVATE_MODELS = {
     "oauth2_provider.application", "oauth2_provider.grant", "oauth2_provider.accesstoken",
     "oauth2_provider.refreshtoken", "oauth2_provider.idtoken", "oauth2_provider.devicegrant",
     "provider.consent", "provider.indieauthcode", "provider.indieauthtoken",
+    # API credentials and Webmention bookkeeping (a verified mention shows as its comment, which counts).
+    "api.token", "api.webmention", "api.sentwebmention", "api.webmentioncheck",
 }
 # (portability.mirrorkey is public: the Mirrors page shows its public half.)
 # Fields whose change alone shows nowhere public (a sign-in updates last_login; comments keep the

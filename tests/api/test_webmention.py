@@ -175,3 +175,13 @@ def test_our_posts_advertise_their_endpoints(client, post):
     assert '/@union/webmention>; rel="webmention"' in link
     assert '/@union/micropub>; rel="micropub"' in link
     assert '/@union/wp-json/>; rel="https://api.w.org/"' in link
+
+
+def test_stored_pages_still_name_the_endpoints_in_their_html(client, post):
+    first = client.get(post.get_absolute_url())
+    again = client.get(post.get_absolute_url())
+    for response in (first, again):
+        html = response.content.decode()
+        assert '<link rel="webmention" href="http://testserver/@union/webmention">' in html
+        assert '<link rel="micropub" href="http://testserver/@union/micropub">' in html
+        assert '<link rel="https://api.w.org/" href="http://testserver/@union/wp-json/">' in html
