@@ -37,12 +37,13 @@ def _classed(name):
     return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
 
 
-# What a mirror cannot do: forms, scripts, signing in, liking, following, replying; and the links
-# that name the original's address as this page's own.
+# What a mirror cannot do: forms, scripts, signing in, liking, following, replying, receiving
+# Webmentions or answering the APIs; and the links that name the original's address as this page's own.
 _READ_ONLY = " | ".join([
     "//form", "//script", f"//nav[{_classed('account')}]", f"//*[{_classed('like-button')}]",
     f"//*[{_classed('follow')}]", f"//*[{_classed('reply')}]", "//*[@id='respond']",
     "//link[@rel='canonical']", "//meta[starts-with(@property, 'og:')]",
+    "//link[@rel='webmention' or @rel='micropub' or @rel='https://api.w.org/']",
 ])
 
 

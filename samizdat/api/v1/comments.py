@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from ninja.responses import Status
-from ninja import Query, Router, Schema
+from ninja import Path, Query, Router, Schema
 from pydantic import Field
 
 from samizdat.api.models import Scope
@@ -16,7 +16,7 @@ from samizdat.dashboard import permissions as can
 
 from . import render
 from .common import MAX_LIMIT, blog_and_role, cursor_page, need
-from .schemas import CommentOut, CommentPage, CommentPatch, ModerationIn, ReplyIn
+from .schemas import MAX_ID, CommentOut, CommentPage, CommentPatch, ModerationIn, ReplyIn
 
 router = Router(tags=["comments"])
 
@@ -25,7 +25,7 @@ class CommentQuery(Schema):
     cursor: str | None = Field(default=None, max_length=100)
     limit: int = Field(default=20, ge=1, le=MAX_LIMIT)
     status: Literal["pending", "approved", "spam", "trash"] | None = None
-    post: int | None = None
+    post: int | None = Field(default=None, ge=1, le=MAX_ID)
 
 
 def _comment(request, blog_slug, pk):
@@ -49,13 +49,13 @@ def list_comments(request, blog_slug: str, query: Query[CommentQuery]):
 
 
 @router.get("/blogs/{blog_slug}/comments/{pk}", response=CommentOut)
-def get_comment(request, blog_slug: str, pk: int):
+def get_comment(request, blog_slug: str, pk: int = Path(..., ge=1, le=MAX_ID)):
     need(request, Scope.READ)
     return render.comment(_comment(request, blog_slug, pk))
 
 
 @router.patch("/blogs/{blog_slug}/comments/{pk}", response=CommentOut, summary="Correct a comment")
-def update_comment(request, blog_slug: str, pk: int, payload: CommentPatch):
+def update_comment(request, blog_slug: str, payload: CommentPatch, pk: int = Path(..., ge=1, le=MAX_ID)):
     need(request, Scope.MODERATE)
     comment = _comment(request, blog_slug, pk)
     data = payload.model_dump(exclude_unset=True)
@@ -72,7 +72,7 @@ def update_comment(request, blog_slug: str, pk: int, payload: CommentPatch):
 
 @router.post("/blogs/{blog_slug}/comments/{pk}/moderate", response={200: CommentOut, 204: None},
              summary="Approve, unapprove, spam, not_spam, trash, restore or delete")
-def moderate_comment(request, blog_slug: str, pk: int, payload: ModerationIn):
+def moderate_comment(request, blog_slug: str, payload: ModerationIn, pk: int = Path(..., ge=1, le=MAX_ID)):
     need(request, Scope.MODERATE)
     comment = comment_services.moderate(_comment(request, blog_slug, pk), payload.action)
     if comment is None:
@@ -82,7 +82,7 @@ def moderate_comment(request, blog_slug: str, pk: int, payload: ModerationIn):
 
 @router.post("/blogs/{blog_slug}/comments/{pk}/replies", response={201: CommentOut},
              summary="Reply as a member (approves the comment replied to)")
-def reply_to_comment(request, blog_slug: str, pk: int, payload: ReplyIn):
+def reply_to_comment(request, blog_slug: str, payload: ReplyIn, pk: int = Path(..., ge=1, le=MAX_ID)):
     need(request, Scope.MODERATE)
     parent = _comment(request, blog_slug, pk)
     reply = comment_services.reply_as_member(parent, user=request.auth.user, body=payload.body)
@@ -90,7 +90,7 @@ def reply_to_comment(request, blog_slug: str, pk: int, payload: ReplyIn):
 
 
 @router.delete("/blogs/{blog_slug}/comments/{pk}", response={204: None}, summary="Delete a comment for good")
-def delete_comment(request, blog_slug: str, pk: int):
+def delete_comment(request, blog_slug: str, pk: int = Path(..., ge=1, le=MAX_ID)):
     need(request, Scope.MODERATE)
     comment_services.moderate(_comment(request, blog_slug, pk), "delete")
     return Status(204, None)

@@ -5,7 +5,7 @@ from typing import Literal
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja.responses import Status
-from ninja import Query, Router, Schema
+from ninja import Path, Query, Router, Schema
 from pydantic import Field
 
 from samizdat.api import services
@@ -17,7 +17,7 @@ from samizdat.posts.models import Post
 
 from . import render
 from .common import MAX_LIMIT, blog_and_role, cursor_page, need
-from .schemas import PageIn, PageOut, PagePage, PagePatch, PostIn, PostOut, PostPage, PostPatch
+from .schemas import MAX_ID, PageIn, PageOut, PagePage, PagePatch, PostIn, PostOut, PostPage, PostPatch
 
 router = Router(tags=["posts and pages"])
 
@@ -83,14 +83,14 @@ def _routes(kind, rule, create_schema, patch_schema, out, page_schema):
 
     @router.get(f"/blogs/{{blog_slug}}/{plural}/{{pk}}", response=out, operation_id=f"get_{kind}",
                 summary=f"One {kind}, as its editor sees it")
-    def get_item(request, blog_slug: str, pk: int):
+    def get_item(request, blog_slug: str, pk: int = Path(..., ge=1, le=MAX_ID)):
         need(request, Scope.READ)
         _blog, _membership, post = _editable(request, blog_slug, pk, can.can_edit_post)
         return _out(post)
 
     @router.patch(f"/blogs/{{blog_slug}}/{plural}/{{pk}}", response=out, operation_id=f"update_{kind}",
                   summary=f"Change a {kind}: only the fields sent change")
-    def update(request, blog_slug: str, pk: int, payload: patch_schema):
+    def update(request, blog_slug: str, payload: patch_schema, pk: int = Path(..., ge=1, le=MAX_ID)):
         need(request, Scope.UPDATE)
         blog, membership, post = _editable(request, blog_slug, pk, can.can_edit_post)
         data = payload.model_dump(exclude_unset=True)
@@ -99,7 +99,7 @@ def _routes(kind, rule, create_schema, patch_schema, out, page_schema):
 
     @router.delete(f"/blogs/{{blog_slug}}/{plural}/{{pk}}", response={204: None}, operation_id=f"delete_{kind}",
                    summary=f"Delete a {kind} for good")
-    def delete(request, blog_slug: str, pk: int):
+    def delete(request, blog_slug: str, pk: int = Path(..., ge=1, le=MAX_ID)):
         need(request, Scope.DELETE)
         _blog, _membership, post = _editable(request, blog_slug, pk, can.can_delete_post)
         post_services.delete_post(post)

@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja.responses import Status
-from ninja import File, Form, Query, Router
+from ninja import File, Form, Path, Query, Router
 from ninja.files import UploadedFile
 
 from samizdat.api.models import Scope
@@ -13,7 +13,7 @@ from samizdat.posts.models import Media
 
 from . import render
 from .common import blog_and_role, cursor_page, need
-from .schemas import MediaOut, MediaPage, MediaPatch
+from .schemas import MAX_ID, MediaOut, MediaPage, MediaPatch
 from .terms import PageQuery
 
 router = Router(tags=["media"])
@@ -50,7 +50,7 @@ def upload_media(request, blog_slug: str, file: File[UploadedFile], alt: Form[st
 
 
 @router.get("/blogs/{blog_slug}/media/{pk}", response=MediaOut)
-def get_media(request, blog_slug: str, pk: int):
+def get_media(request, blog_slug: str, pk: int = Path(..., ge=1, le=MAX_ID)):
     need(request, Scope.READ)
     blog, _membership = blog_and_role(request, blog_slug, can.can_upload)
     media = Media.objects.filter(blog=blog, pk=pk).first()
@@ -60,7 +60,7 @@ def get_media(request, blog_slug: str, pk: int):
 
 
 @router.patch("/blogs/{blog_slug}/media/{pk}", response=MediaOut, summary="Change a file's alternative text")
-def update_media(request, blog_slug: str, pk: int, payload: MediaPatch):
+def update_media(request, blog_slug: str, payload: MediaPatch, pk: int = Path(..., ge=1, le=MAX_ID)):
     need(request, Scope.UPDATE)
     media = _own(request, blog_slug, pk)
     media.alt = payload.alt
@@ -69,7 +69,7 @@ def update_media(request, blog_slug: str, pk: int, payload: MediaPatch):
 
 
 @router.delete("/blogs/{blog_slug}/media/{pk}", response={204: None})
-def delete_media_item(request, blog_slug: str, pk: int):
+def delete_media_item(request, blog_slug: str, pk: int = Path(..., ge=1, le=MAX_ID)):
     need(request, Scope.DELETE)
     delete_media(_own(request, blog_slug, pk))
     return Status(204, None)

@@ -1,7 +1,7 @@
 """What /api/v1/ sends and takes: pydantic schemas, turned into the OpenAPI document's components."""
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Schema
 from pydantic import Field
@@ -9,6 +9,9 @@ from pydantic import Field
 from .common import Input
 
 Slug = Field(default=None, max_length=200)
+# Ids fit a 64-bit column: a larger number would be a database error, not a 404.
+MAX_ID = 2**62
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class ProblemOut(Schema):
@@ -154,8 +157,8 @@ class PostIn(Input):
     status: Status = "draft"
     published_at: datetime | None = None
     tags: list[str] = Field(default_factory=list, max_length=100)
-    categories: list[int] = Field(default_factory=list, max_length=100)
-    featured_image: int | None = None
+    categories: list[Id] = Field(default_factory=list, max_length=100)
+    featured_image: Id | None = None
     allow_comments: bool = True
 
 
@@ -167,8 +170,8 @@ class PostPatch(Input):
     status: Status = None
     published_at: datetime | None = None
     tags: list[str] = Field(default=None, max_length=100)
-    categories: list[int] = Field(default=None, max_length=100)
-    featured_image: int | None = None
+    categories: list[Id] = Field(default=None, max_length=100)
+    featured_image: Id | None = None
     allow_comments: bool = None
 
 
@@ -179,8 +182,8 @@ class PageIn(Input):
     slug: str | None = Slug
     status: Status = "draft"
     published_at: datetime | None = None
-    featured_image: int | None = None
-    parent: int | None = None
+    featured_image: Id | None = None
+    parent: Id | None = None
     menu_order: int = Field(default=0, ge=-1_000_000, le=1_000_000)
 
 
@@ -191,8 +194,8 @@ class PagePatch(Input):
     slug: str | None = Slug
     status: Status = None
     published_at: datetime | None = None
-    featured_image: int | None = None
-    parent: int | None = None
+    featured_image: Id | None = None
+    parent: Id | None = None
     menu_order: int = Field(default=None, ge=-1_000_000, le=1_000_000)
 
 
@@ -207,12 +210,12 @@ class TagPatch(Input):
 
 
 class CategoryIn(TagIn):
-    parent: int | None = None
+    parent: Id | None = None
     description: str = Field(default="", max_length=10_000)
 
 
 class CategoryPatch(TagPatch):
-    parent: int | None = None
+    parent: Id | None = None
     description: str = Field(default=None, max_length=10_000)
 
 

@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja.responses import Status
-from ninja import Query, Router
+from ninja import Path, Query, Router
 
 from samizdat.api.models import Scope
 from samizdat.blogs.models import Blog, Membership
@@ -13,7 +13,7 @@ from samizdat.social import services as social_services
 
 from . import render
 from .common import blog_and_role, cursor_page, need
-from .schemas import BlogOut, BlogPage, LikesOut, UserOut
+from .schemas import MAX_ID, BlogOut, BlogPage, LikesOut, UserOut
 from .terms import PageQuery
 
 router = Router(tags=["you, blogs, likes and subscriptions"])
@@ -52,13 +52,13 @@ def _likes(post, user):
 
 
 @router.get("/blogs/{blog_slug}/posts/{pk}/likes", response=LikesOut, summary="A published post's likes")
-def get_likes(request, blog_slug: str, pk: int):
+def get_likes(request, blog_slug: str, pk: int = Path(..., ge=1, le=MAX_ID)):
     need(request, Scope.READ)
     return _likes(_live_post(blog_slug, pk), request.auth.user)
 
 
 @router.put("/blogs/{blog_slug}/posts/{pk}/like", response=LikesOut, summary="Like a published post")
-def like(request, blog_slug: str, pk: int):
+def like(request, blog_slug: str, pk: int = Path(..., ge=1, le=MAX_ID)):
     need(request, Scope.CREATE)
     post = _live_post(blog_slug, pk)
     try:
@@ -69,7 +69,7 @@ def like(request, blog_slug: str, pk: int):
 
 
 @router.delete("/blogs/{blog_slug}/posts/{pk}/like", response=LikesOut, summary="Take back your like")
-def unlike(request, blog_slug: str, pk: int):
+def unlike(request, blog_slug: str, pk: int = Path(..., ge=1, le=MAX_ID)):
     need(request, Scope.DELETE)
     post = _live_post(blog_slug, pk)
     social_services.unlike_post(request.auth.user, post)

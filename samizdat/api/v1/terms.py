@@ -2,7 +2,7 @@
 
 from django.http import Http404
 from ninja.responses import Status
-from ninja import Query, Router, Schema
+from ninja import Path, Query, Router, Schema
 from pydantic import Field
 
 from samizdat.api import services
@@ -13,7 +13,7 @@ from samizdat.posts.models import Category, Tag
 
 from . import render
 from .common import MAX_LIMIT, blog_and_role, cursor_page, need
-from .schemas import CategoryIn, CategoryOut, CategoryPage, CategoryPatch, TagIn, TagOut, TagPage, TagPatch
+from .schemas import MAX_ID, CategoryIn, CategoryOut, CategoryPage, CategoryPatch, TagIn, TagOut, TagPage, TagPatch
 
 router = Router(tags=["tags and categories"])
 
@@ -44,17 +44,17 @@ def _term_routes(model, noun, plural, render_one, out, page_schema, create_schem
         return Status(201, render_one(services.save_term(model(blog=blog), payload.model_dump())))
 
     @router.get(f"/blogs/{{blog_slug}}/{plural}/{{pk}}", response=out, operation_id=f"get_{noun}")
-    def get_term(request, blog_slug: str, pk: int):
+    def get_term(request, blog_slug: str, pk: int = Path(..., ge=1, le=MAX_ID)):
         need(request, Scope.READ)
         return render_one(_get(request, blog_slug, pk))
 
     @router.patch(f"/blogs/{{blog_slug}}/{plural}/{{pk}}", response=out, operation_id=f"update_{noun}")
-    def update(request, blog_slug: str, pk: int, payload: patch_schema):
+    def update(request, blog_slug: str, payload: patch_schema, pk: int = Path(..., ge=1, le=MAX_ID)):
         need(request, Scope.UPDATE)
         return render_one(services.save_term(_get(request, blog_slug, pk), payload.model_dump(exclude_unset=True)))
 
     @router.delete(f"/blogs/{{blog_slug}}/{plural}/{{pk}}", response={204: None}, operation_id=f"delete_{noun}")
-    def delete_term(request, blog_slug: str, pk: int):
+    def delete_term(request, blog_slug: str, pk: int = Path(..., ge=1, le=MAX_ID)):
         need(request, Scope.DELETE)
         delete(_get(request, blog_slug, pk))
         return Status(204, None)

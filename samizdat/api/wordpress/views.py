@@ -138,13 +138,17 @@ def _body(request):
     return data
 
 
-def _int(data, name, default=None, minimum=None, maximum=None):
+# Numbers fit a 64-bit column: a larger id would be a database error, not a 400.
+INT_LIMIT = 2**62
+
+
+def _int(data, name, default=None, minimum=-INT_LIMIT, maximum=INT_LIMIT):
     value = data.get(name, default)
     try:
         value = int(value)
     except (TypeError, ValueError):
         raise WPError(400, "rest_invalid_param", f"Invalid parameter(s): {name}", {name: f"{name} is not of type integer."})
-    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+    if value < minimum or value > maximum:
         raise WPError(400, "rest_invalid_param", f"Invalid parameter(s): {name}", {name: f"{name} is out of range."})
     return value
 
