@@ -4,13 +4,15 @@ Every API surface (/api/v1/, /wp-json/, Micropub) asks `authenticate`. It accept
 
 - `Authorization: Bearer <personal access token>` (ours start with `smz_`);
 - `Authorization: Basic <username:application password>`, as WordPress clients send;
-- `Authorization: Bearer <OAuth 2 / IndieAuth access token>` from the provider app: the seam is
-  `_oauth_grant`, the only function that knows about it.
+- `Authorization: Bearer <OAuth 2 / IndieAuth access token>` issued by this instance's provider
+  (samizdat.provider): `_oauth_grant` asks its one function for the user and scopes.
 """
 
 import base64
 import binascii
 import dataclasses
+
+from samizdat.provider import services as provider_services
 
 from . import tokens
 
@@ -35,12 +37,15 @@ def _token_grant(token, via):
 
 
 def _oauth_grant(secret):
-    """A Grant for an OAuth 2 or IndieAuth access token from the provider app, or None.
+    """A Grant for a valid OAuth 2 or IndieAuth access token from the provider app, or None.
 
-    The provider (samizdat.provider) is not on main yet; once it is, this asks its one function
-    that turns a bearer token into (user, scopes).
+    The provider's scopes carry our scopes' names (samizdat/provider/scopes.py), so a third-party
+    app's token is checked exactly like a personal one.
     """
-    return None
+    found = provider_services.bearer_grant(secret)
+    if found is None:
+        return None
+    return Grant(user=found.user, scopes=frozenset(found.scopes), via="oauth")
 
 
 def from_bearer(secret):
