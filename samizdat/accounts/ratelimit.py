@@ -1,7 +1,8 @@
 """Rate limits counted in the database, so they hold across worker processes and restarts.
 
-Plain functions over `Attempt` rows: sign-in uses them now; sign-up, password reset and the
-federation inbox can use them with their own action name. Each limit allows `max_failures`
+Plain functions over `Attempt` rows, one action name each: sign-in and two-factor codes count
+failures; sign-up and password reset count every request (each one may send an email); the
+federation inbox can use them with its own action name. Each limit allows `max_failures`
 failures of one identity (an account or a client address) within a sliding `window`; past that,
 the caller answers 429 with the seconds returned by `retry_after`.
 
@@ -23,6 +24,10 @@ from .models import Attempt
 
 _SALT = "samizdat.accounts.ratelimit"
 LOGIN = "login"
+MFA = "mfa"
+SIGNUP = "signup"
+PASSWORD_RESET = "password_reset"
+HOUR = datetime.timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -88,11 +93,14 @@ def clear_failures(action, *, account):
 
 
 def purge_attempts(*, now=None):
-    """Delete attempts older than the longest configured window; how many."""
-    longest = datetime.timedelta(seconds=settings.SAMIZDAT_LOGIN_RATE_WINDOW)
-    cutoff = (now or timezone.now()) - longest
-    deleted, _by_model = Attempt.objects.filter(created_at__lt=cutoff).delete()
-    return deleted
+    """Delete attempts older than their action's window; how many."""
+    now = now or timezone.now()
+    login_window = datetime.timedelta(seconds=settings.SAMIZDAT_LOGIN_RATE_WINDOW)
+    old = Attempt.objects.filter(action__in=[LOGIN, MFA], created_at__lt=now - login_window)
+    deleted, _by_model = old.delete()
+    old = Attempt.objects.exclude(action__in=[LOGIN, MFA]).filter(created_at__lt=now - HOUR)
+    deleted_hourly, _by_model = old.delete()
+    return deleted + deleted_hourly
 
 
 def login_limits(username, ip):
@@ -102,3 +110,23 @@ def login_limits(username, ip):
         Limit("account", account_key(username), settings.SAMIZDAT_LOGIN_RATE_PER_ACCOUNT, window),
         Limit("address", address_key(ip), settings.SAMIZDAT_LOGIN_RATE_PER_ADDRESS, window),
     ]
+
+
+def mfa_limits(user_pk, ip):
+    """Two-factor code tries for an account that gave the right password: as for sign-in."""
+    window = datetime.timedelta(seconds=settings.SAMIZDAT_LOGIN_RATE_WINDOW)
+    return [
+        Limit("account", account_key(f"user:{user_pk}"), settings.SAMIZDAT_LOGIN_RATE_PER_ACCOUNT, window),
+        Limit("address", address_key(ip), settings.SAMIZDAT_LOGIN_RATE_PER_ADDRESS, window),
+    ]
+
+
+def signup_limits(ip):
+    """Sign-ups sent from one client address within an hour."""
+    return [Limit("address", address_key(ip), settings.SAMIZDAT_SIGNUP_RATE_PER_HOUR, HOUR)]
+
+
+def password_reset_limits(email, ip):
+    """Password-reset requests for one typed address, and from one client address, within an hour."""
+    per_hour = settings.SAMIZDAT_PASSWORD_RESET_RATE_PER_HOUR
+    return [Limit("account", account_key(email), per_hour, HOUR), Limit("address", address_key(ip), per_hour, HOUR)]

@@ -1,4 +1,8 @@
-from django.contrib.auth import views as auth_views
+"""The account pages that are ours: allauth's, with our rate limits in front (429 and Retry-After)."""
+
+from allauth.account.views import LoginView, PasswordResetView, SignupView
+from allauth.mfa.base.views import AuthenticateView
+from django.http import Http404
 from django.utils.translation import ngettext
 
 from samizdat.core.clients import client_address
@@ -6,39 +10,117 @@ from samizdat.core.clients import client_address
 from . import ratelimit
 
 
-
-class SignInView(auth_views.LoginView):
-    """Django's sign-in, refused with 429 and Retry-After after too many failures.
-
-    The limits count failures per typed username (existing or not, so the answer tells nothing
-    about which accounts exist) and per client address; the check comes before the password is
-    tried, so even the right password waits.
-    """
-
-    template_name = "accounts/login.html"
-
-    def post(self, request, *args, **kwargs):
-        username = request.POST.get("username", "")
-        limits = ratelimit.login_limits(username, client_address(request))
-        account, address = limits[0].key, limits[1].key
-        wait = ratelimit.retry_after(ratelimit.LOGIN, limits)
-        if wait:
-            return self._refused(username, wait)
-        form = self.get_form()
-        if form.is_valid():
-            ratelimit.clear_failures(ratelimit.LOGIN, account=account)
-            return self.form_valid(form)
-        ratelimit.record_failure(ratelimit.LOGIN, account=account, address=address)
-        return self.form_invalid(form)
-
-    def _refused(self, username, wait):
-        form = self.get_form_class()(self.request, initial={"username": username[:150]})
-        minutes = max(1, round(wait / 60))
+def _refusal(wait, *, sign_in=True):
+    minutes = max(1, round(wait / 60))
+    if sign_in:
         message = ngettext(
             "Too many failed sign-in attempts. Please wait about %(minutes)d minute and try again.",
             "Too many failed sign-in attempts. Please wait about %(minutes)d minutes and try again.",
             minutes,
-        ) % {"minutes": minutes}
-        response = self.render_to_response(self.get_context_data(form=form, refused=message), status=429)
+        )
+    else:
+        message = ngettext(
+            "Too many requests from here. Please wait about %(minutes)d minute and try again.",
+            "Too many requests from here. Please wait about %(minutes)d minutes and try again.",
+            minutes,
+        )
+    return message % {"minutes": minutes}
+
+
+class LimitedFormMixin:
+    """Answer 429 with Retry-After, before the form is even looked at, while a limit is reached.
+
+    `limits()` gives the limits of this request; failures are counted by `counts_failures` views
+    (a wrong password), every request by the others (each may send an email).
+    """
+
+    action = ""
+    counts_failures = True
+
+    def limits(self):
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        limits = self.limits()
+        wait = ratelimit.retry_after(self.action, limits)
+        if wait:
+            return self.refused(wait)
+        keys = {limit.field: limit.key for limit in limits}
+        response = super().post(request, *args, **kwargs)
+        failed = response.status_code == 200 and request.method == "POST"
+        if failed or not self.counts_failures:
+            ratelimit.record_failure(self.action, **keys)
+        elif "account" in keys:
+            ratelimit.clear_failures(self.action, account=keys["account"])
+        return response
+
+    def refused(self, wait):
+        form = self.get_form_class()(**self.refused_form_kwargs())
+        context = self.get_context_data(form=form, refused=_refusal(wait, sign_in=self.counts_failures))
+        response = self.render_to_response(context, status=429)
         response["Retry-After"] = str(wait)
+        return response
+
+    def refused_form_kwargs(self):
+        # What the person typed stays in the form (but passwords, which are never sent back).
+        typed = {k: v[:254] for k, v in self.request.POST.items() if "password" not in k and k != "csrfmiddlewaretoken"}
+        return {"initial": typed}
+
+
+class SignInView(LimitedFormMixin, LoginView):
+    """allauth's sign-in, refused with 429 after too many failures per typed login and per address.
+
+    The check comes before the password is tried, so even the right password waits; unknown
+    logins count like known ones, so the answer tells nothing about which accounts exist.
+    """
+
+    action = ratelimit.LOGIN
+
+    def limits(self):
+        return ratelimit.login_limits(self.request.POST.get("login", ""), client_address(self.request))
+
+    def refused_form_kwargs(self):
+        return {"request": self.request, **super().refused_form_kwargs()}
+
+
+class LimitedSignupView(LimitedFormMixin, SignupView):
+    """Sign-up, at most SAMIZDAT_SIGNUP_RATE_PER_HOUR tries an hour from one address."""
+
+    action = ratelimit.SIGNUP
+    counts_failures = False
+
+    def limits(self):
+        return ratelimit.signup_limits(client_address(self.request))
+
+
+class LimitedPasswordResetView(LimitedFormMixin, PasswordResetView):
+    """Password reset by email, limited per typed address and per client address."""
+
+    action = ratelimit.PASSWORD_RESET
+    counts_failures = False
+
+    def limits(self):
+        return ratelimit.password_reset_limits(self.request.POST.get("email", ""), client_address(self.request))
+
+
+def not_offered(request):
+    raise Http404
+
+
+class LimitedAuthenticateView(AuthenticateView):
+    """The two-factor code page: wrong codes count against the account and the address, as passwords do."""
+
+    def post(self, request, *args, **kwargs):
+        limits = ratelimit.mfa_limits(self.stage.login.user.pk, client_address(request))
+        wait = ratelimit.retry_after(ratelimit.MFA, limits)
+        if wait:
+            response = self.render_to_response(self.get_context_data(refused=_refusal(wait)), status=429)
+            response["Retry-After"] = str(wait)
+            return response
+        response = super().post(request, *args, **kwargs)
+        keys = {limit.field: limit.key for limit in limits}
+        if response.status_code == 200:
+            ratelimit.record_failure(ratelimit.MFA, **keys)
+        else:
+            ratelimit.clear_failures(ratelimit.MFA, account=keys["account"])
         return response

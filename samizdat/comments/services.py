@@ -15,9 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from samizdat.accounts.services import email_addresses_of
 from samizdat.blogs.roles import Cap
 from samizdat.blogs.services import membership_for
 from samizdat.core.html import COMMENT_TAGS, sanitize_html, strip_tags
+from samizdat.core.links import absolute_url
 from samizdat.pages import invalidation
 from samizdat.posts.models import Post
 
@@ -684,3 +686,47 @@ def queue_new_post_emails(now=None):
 
 def describe_count(n):
     return ngettext("%(n)d comment", "%(n)d comments", n) % {"n": n}
+
+
+# A person's own data (privacy: download, delete).
+
+DELETED_USER = "deleted user"
+
+
+def comments_data_of(user):
+    """Every comment the account wrote, and the email subscriptions of its addresses, as plain data."""
+    comments = [
+        {
+            "post": absolute_url(c.post.get_absolute_url()), "post_title": c.post.title,
+            "created_at": c.created_at.isoformat(), "status": c.status, "body": c.body,
+            "reply_to": c.parent_id, "id": c.pk,
+        }
+        for c in Comment.objects.filter(user=user).select_related("post__blog").order_by("created_at")
+    ]
+    subscriptions = [
+        {
+            "email": s.email, "kind": s.kind, "blog": s.blog.slug, "post": s.post_id,
+            "confirmed": bool(s.confirmed_at), "created_at": s.created_at.isoformat(),
+        }
+        for s in _subscriptions_of(email_addresses_of(user)).select_related("blog").order_by("created_at")
+    ]
+    return {"comments": comments, "email_subscriptions": subscriptions}
+
+
+def forget_commenter(user, *, keep_comments):
+    """Before an account is deleted: its comments stay as "deleted user" (or go), its subscriptions go."""
+    comments = Comment.objects.filter(user=user)
+    if keep_comments:
+        comments.update(user=None, author_name=DELETED_USER, author_email="", author_url="", ip=None)
+    else:
+        for comment in comments:
+            comment.delete()  # one by one: replies by others go with their parent, as moderation does
+    _subscriptions_of(email_addresses_of(user)).delete()
+
+
+
+def _subscriptions_of(addresses):
+    query = Q()
+    for address in addresses:
+        query |= Q(email__iexact=address)
+    return Subscription.objects.filter(query) if addresses else Subscription.objects.none()

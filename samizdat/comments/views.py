@@ -1,26 +1,32 @@
 """Public comment views: thin, the rules are in services."""
 
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urlsplit
 
 from django.conf import settings
+from django.contrib.auth import logout
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from samizdat.accounts import providers
+from samizdat.accounts import services as account_services
 from samizdat.core.clients import client_address
 from samizdat.core.csrf import guest_form
 from samizdat.posts.models import Post
 from samizdat.posts.selectors import get_blog, menu_pages
 
 from . import services
-from .forms import CommentForm, FollowByEmailForm, seconds_since
+from .forms import MAX_BODY, CommentForm, FollowByEmailForm, seconds_since
 from .models import Subscription
 
 OWN_COOKIE = "samizdat_own_comments"  # signed: ids of this browser's recent comments
 OWN_SALT = "samizdat.comments.own"
 GUEST_COOKIES = {"name": "comment_author", "email": "comment_author_email", "url": "comment_author_url"}
 YEAR = 365 * 24 * 3600
+MAX_DRAFT = MAX_BODY + 100
 
 
 def own_comment_ids(request):
@@ -129,5 +135,78 @@ def follow_by_email(request, blog_slug):
     if not form.cleaned_data["homepage"]:  # robots fill in the hidden field; they are told it worked
         services.subscribe(form.cleaned_data["email"], Subscription.Kind.POSTS, blog)
     response = redirect(reverse("comments:follow_by_email", kwargs={"blog_slug": blog.slug}) + "?sent=1")
+    response.status_code = 303
+    return response
+
+
+DRAFT_SESSION_KEY = "samizdat_comment_draft"
+DRAFT_FIELDS = ("body", "parent", "name", "email", "url", "notify_replies", "notify_posts")
+
+
+def _stash_draft(request, post):
+    """Keep what the reader typed in the comment form, to put back when they return to the post."""
+    draft = {field: request.POST.get(field, "")[:MAX_DRAFT] for field in DRAFT_FIELDS}
+    draft["post"] = post.pk
+    request.session[DRAFT_SESSION_KEY] = draft
+
+
+def take_draft(request, post):
+    """The comment this browser was writing on `post` before a sign-in round trip, once; or {}."""
+    draft = request.session.get(DRAFT_SESSION_KEY)
+    if not draft or draft.get("post") != post.pk:
+        return {}
+    del request.session[DRAFT_SESSION_KEY]
+    kept = {field: value for field, value in draft.items() if field in DRAFT_FIELDS and value}
+    if "parent" in kept and not str(kept["parent"]).isdigit():
+        del kept["parent"]
+    for flag in ("notify_replies", "notify_posts"):
+        if flag in kept:
+            kept[flag] = True
+    return kept
+
+
+def _live_post(request, blog_slug, post_id):
+    blog = get_blog(request, blog_slug)
+    return get_object_or_404(Post.objects.posts().live().select_related("blog"), pk=post_id, blog=blog)
+
+
+def _from_elsewhere(request):
+    """Whether the browser says this POST came from another site's page (Origin, Sec-Fetch-Site)."""
+    origin = request.headers.get("Origin", "")
+    if origin and origin != "null" and urlsplit(origin).netloc != request.get_host():
+        return True
+    return request.headers.get("Sec-Fetch-Site", "") == "cross-site"
+
+
+@require_POST
+@guest_form  # the guest's form may be a stored page, without a CSRF token (samizdat.core.csrf)
+def sign_in_with(request, blog_slug, post_id):
+    """A provider icon under a post: keep the comment being typed, then go and sign in there."""
+    if _from_elsewhere(request):
+        raise PermissionDenied("a sign-in starts from this site's own pages")
+    post = _live_post(request, blog_slug, post_id)
+    back = f"{post.get_absolute_url()}#respond"
+    provider = next(
+        (p for p in providers.enabled_providers(request, next_url=back) if p.id == request.POST.get("provider")),
+        None,
+    )
+    if provider is None:
+        raise Http404("no such sign-in provider")
+    _stash_draft(request, post)
+    account_services.remember_return(request, back)
+    account_services.note_connecting(request, provider.id)
+    response = redirect(provider.login_url)
+    response.status_code = 303
+    return response
+
+
+@require_POST
+def sign_out(request, blog_slug, post_id):
+    """"Log Out" or "Change" under a post: sign out, keeping the comment being typed, and come back
+    to the form, which then offers the providers and the guest fields."""
+    post = _live_post(request, blog_slug, post_id)
+    logout(request)
+    _stash_draft(request, post)
+    response = redirect(f"{post.get_absolute_url()}#respond")
     response.status_code = 303
     return response

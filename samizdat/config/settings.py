@@ -70,6 +70,20 @@ INSTALLED_APPS = [
     "samizdat.provider",
     "oauth2_provider",
     "samizdat.demo",
+    # After our apps, so that our templates replace allauth's.
+    # Accounts: django-allauth for sign-up, email verification, password reset, two-factor
+    # (TOTP and recovery codes), the list of one's sessions, and sign-in with outside accounts.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.github",
+    "allauth.socialaccount.providers.facebook",
+    "allauth.socialaccount.providers.twitter_oauth2",
+    "samizdat.accounts.wordpress_com",
 ]
 
 MIDDLEWARE = [
@@ -88,6 +102,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "samizdat.accounts.middleware.OutsideSignInErrorsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "samizdat.portability.redirects.WordPressLinksMiddleware",
     # ActivityPub clients asking for /@blog/ or a post get JSON (content negotiation).
@@ -149,6 +166,75 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "/"
+# allauth's backend alone: it takes a username or an email address (a second backend would hash
+# every wrong password twice).
+AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
+
+# Local accounts (django-allauth; the rules that are ours live in samizdat.accounts.adapters).
+# Who may create a local account: "closed" (only the admin, with `samizdat createuser`), "invite"
+# (whoever holds an invitation to a blog) or "open" (anyone; the address must be verified).
+SAMIZDAT_SIGNUP = os.environ.get("SAMIZDAT_SIGNUP", "invite").strip().lower()
+if SAMIZDAT_SIGNUP not in {"closed", "invite", "open"}:
+    raise ValueError(f"SAMIZDAT_SIGNUP must be closed, invite or open, not {SAMIZDAT_SIGNUP!r}")
+ACCOUNT_ADAPTER = "samizdat.accounts.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "samizdat.accounts.adapters.SocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_FORMS = {"login": "samizdat.accounts.forms.SignInForm"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_LOGOUT_REDIRECT_URL = LOGOUT_REDIRECT_URL
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https://") else "http"
+# One rate-limiting mechanism: ours (samizdat.accounts.ratelimit, counted in the database so it
+# holds across processes), applied to sign-in, sign-up, password reset and two-factor codes.
+ACCOUNT_RATE_LIMITS = False
+ACCOUNT_PRESERVE_USERNAME_CASING = False
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = SITE_NAME
+# A session's row is written when it signs in, not on every request (that would be a write per page).
+USERSESSIONS_TRACK_ACTIVITY = False
+# The sign-in page stays a sign-in page for someone signed in (to change account), as Django's does.
+ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False
+# Outside accounts: the consent page ("Connecting to …", a button) comes before leaving for the
+# provider, so that a link cannot sign someone in elsewhere behind their back (allauth's advice).
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_REQUIRED = False
+SOCIALACCOUNT_QUERY_EMAIL = True
+SOCIALACCOUNT_STORE_TOKENS = False
+# Linking an outside identity to an existing account by email only when both sides verified it
+# (see samizdat.accounts.adapters for the rest of the rules).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+# Providers the instance admin enabled by configuration (they can also be added in the admin,
+# under "Social applications"): a JSON list, e.g. [{"provider": "openid_connect", "id": "other",
+# "name": "Other Samizdat", "server_url": "https://other.example", "client_id": "…", "secret": "…"}].
+SAMIZDAT_SIGNIN_PROVIDERS = os.environ.get("SAMIZDAT_SIGNIN_PROVIDERS", "").strip()
+
+
+def signin_providers_from_json(value):
+    import json
+
+    providers = {}
+    for entry in json.loads(value) if value else []:
+        kind = entry.get("provider", "openid_connect")
+        app = {
+            "provider_id": entry.get("id", kind), "name": entry.get("name", kind),
+            "client_id": entry["client_id"], "secret": entry.get("secret", ""), "settings": {},
+        }
+        if entry.get("server_url"):
+            app["settings"]["server_url"] = entry["server_url"]
+        if entry.get("pkce", True):
+            app["settings"]["oauth_pkce_enabled"] = True
+        providers.setdefault(kind, {"APPS": []})["APPS"].append(app)
+    return providers
+
+
+SOCIALACCOUNT_PROVIDERS = signin_providers_from_json(SAMIZDAT_SIGNIN_PROVIDERS)
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -280,6 +366,10 @@ SAMIZDAT_COMMENT_IP_DAYS = int(os.environ.get("SAMIZDAT_COMMENT_IP_DAYS", 3))
 SAMIZDAT_LOGIN_RATE_PER_ACCOUNT = int(os.environ.get("SAMIZDAT_LOGIN_RATE_PER_ACCOUNT", 5))
 SAMIZDAT_LOGIN_RATE_PER_ADDRESS = int(os.environ.get("SAMIZDAT_LOGIN_RATE_PER_ADDRESS", 20))
 SAMIZDAT_LOGIN_RATE_WINDOW = int(os.environ.get("SAMIZDAT_LOGIN_RATE_WINDOW", 15 * 60))
+# Sign-ups per client address, and password-reset requests per typed address and per client
+# address, within an hour; past that, 429 with Retry-After (each request may send an email).
+SAMIZDAT_SIGNUP_RATE_PER_HOUR = int(os.environ.get("SAMIZDAT_SIGNUP_RATE_PER_HOUR", 5))
+SAMIZDAT_PASSWORD_RESET_RATE_PER_HOUR = int(os.environ.get("SAMIZDAT_PASSWORD_RESET_RATE_PER_HOUR", 5))
 
 # Federation (ActivityPub): the largest activity an inbox takes, and how many POSTs one client
 # address may make to the inboxes per minute (past that, 429 with Retry-After; 0: no limit).

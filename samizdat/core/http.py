@@ -204,3 +204,34 @@ def _request(method, url, *, max_bytes, timeout, max_redirects, headers=None, si
             finally:
                 response.close()
     raise FetchError(f"more than {max_redirects} redirects from the address")
+
+
+def requests_session(timeout=DEFAULT_TIMEOUT):
+    """A `requests` session for libraries that insist on one (django-allauth's OAuth clients).
+
+    Every request it sends, each redirect hop included, first passes the same checks as `fetch`:
+    http(s) only, no credentials in the address, and a host that resolves only to addresses we may
+    reach. (It cannot pin the connection to the checked address as `fetch` does: the hosts it talks
+    to are the sign-in providers an admin configured, or ones found through them.)
+    """
+    import functools
+
+    import requests
+    from requests.adapters import HTTPAdapter
+
+    class CheckedAdapter(HTTPAdapter):
+        def send(self, request, **kwargs):
+            try:
+                _parts, host, port = _target(request.url)
+                resolve(host, port)
+            except FetchError as exc:  # what the callers catch: a connection that failed
+                raise requests.ConnectionError(str(exc), request=request) from exc
+            return super().send(request, **kwargs)
+
+    session = requests.Session()
+    session.trust_env = False
+    session.headers["User-Agent"] = USER_AGENT
+    session.mount("http://", CheckedAdapter())
+    session.mount("https://", CheckedAdapter())
+    session.request = functools.partial(session.request, timeout=timeout)
+    return session

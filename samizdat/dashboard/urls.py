@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import comment_views, import_views, reader_views, reblog_views, views
+from . import comment_views, import_views, privacy, reader_views, reblog_views, views
 
 app_name = "dashboard"
 
@@ -69,6 +69,9 @@ urlpatterns = [
     path("reblog/post/<int:post_id>/", reblog_views.reblog_post, name="reblog_post"),
     path("reblog/entry/<int:entry_id>/", reblog_views.reblog_entry, name="reblog_entry"),
     path("profile/", views.profile, name="profile"),
+    path("privacy/", privacy.privacy, name="privacy"),
+    path("privacy/export.json", privacy.export, name="privacy_export"),
+    path("privacy/delete/", privacy.delete_account, name="privacy_delete"),
     # After the blog patterns, so a blog called "invitations" keeps its dashboard; tokens are
     # 43 random characters and never one of the words above.
     *blog_patterns,

@@ -5,6 +5,7 @@ import functools
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from samizdat.accounts import services as account_services
 from samizdat.blogs import services as blog_services
 from samizdat.blogs.models import Blog, Invitation, Membership
 from samizdat.core.html import render_markdown
@@ -566,11 +568,18 @@ def invitation_revoke(request, blog, membership, pk):
     return redirect("dashboard:members", blog.slug)
 
 
-@login_required
 def invitation_accept(request, token):
+    """An invitation link: its holder joins the blog, signing in, or signing up, first."""
     invitation = blog_services.find_invitation(token)
     if invitation is None:
         raise Http404
+    if not request.user.is_authenticated:
+        if request.method == "POST":
+            return redirect_to_login(request.get_full_path())
+        if invitation.accepted_at is None:
+            # Holding an unused invitation opens sign-up when the instance is invitation-only.
+            account_services.note_invitation(request, token)
+        return render(request, "dashboard/invitation.html", {"invitation": invitation, "anonymous": True})
     error = None
     if request.method == "POST":
         try:

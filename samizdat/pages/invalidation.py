@@ -54,6 +54,11 @@ PRIVATE_MODELS = {
     "provider.consent", "provider.indieauthcode", "provider.indieauthtoken",
     # API credentials and Webmention bookkeeping (a verified mention shows as its comment, which counts).
     "api.token", "api.webmention", "api.sentwebmention", "api.webmentioncheck",
+    # django-allauth's rows (addresses, confirmations, sessions, two-factor, outside identities and
+    # their tokens) never show on a public page; a sign-in writes some of them. Its "social
+    # applications" do (the comment form's provider icons), so they are not listed.
+    "account.emailaddress", "account.emailconfirmation", "usersessions.usersession", "mfa.authenticator",
+    "socialaccount.socialaccount", "socialaccount.socialtoken",
 }
 # (portability.mirrorkey is public: the Mirrors page shows its public half.)
 # Fields whose change alone shows nowhere public (a sign-in updates last_login; comments keep the

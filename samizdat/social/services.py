@@ -5,6 +5,8 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from samizdat.core.links import absolute_url
+
 from .avatars import square_avatar, store_avatar_file
 from .models import Avatar, Follow, Like
 
@@ -72,3 +74,18 @@ def remove_avatar(user):
     Avatar.objects.filter(user=user).delete()
     if old:
         default_storage.delete(old)
+
+
+def social_data_of(user):
+    """The account's likes and follows, as plain values for the person's download."""
+    return {
+        "likes": [
+            {"post": absolute_url(like.post.get_absolute_url()), "post_title": like.post.title,
+             "created_at": like.created_at.isoformat()}
+            for like in Like.objects.filter(user=user).select_related("post__blog").order_by("created_at")
+        ],
+        "follows": [
+            {"blog": follow.blog.slug, "blog_title": follow.blog.title, "created_at": follow.created_at.isoformat()}
+            for follow in Follow.objects.filter(user=user).select_related("blog").order_by("created_at")
+        ],
+    }

@@ -23,7 +23,7 @@ def _limits(settings):
 
 
 def sign_in(client, username, password, ip="203.0.113.7"):
-    return client.post(URL, {"username": username, "password": password}, REMOTE_ADDR=ip)
+    return client.post(URL, {"login": username, "password": password}, REMOTE_ADDR=ip)
 
 
 def fail(client, username, times, ip="203.0.113.7"):

@@ -61,10 +61,13 @@ def test_unknown_invitation_token_is_not_found(world, login):
     assert login(world.outsider).get(reverse("dashboard:invitation_accept", args=["nope"])).status_code == 404
 
 
-def test_anonymous_visitor_is_sent_to_sign_in_before_accepting(world, client):
+def test_anonymous_visitor_is_offered_sign_in_or_sign_up_before_accepting(world, client):
     url = reverse("dashboard:invitation_accept", args=[world.invitation.token])
-    response = client.get(url)
+    page = client.get(url).content.decode()
+    assert f'href="/accounts/login/?next={url}"' in page and f'href="/accounts/signup/?next={url}"' in page
+    response = client.post(url)
     assert response.status_code == 302 and response["Location"] == f"/accounts/login/?next={url}"
+    assert not world.invitation.blog.memberships.filter(user=None).exists()
 
 
 def test_owner_changes_a_members_role(world, login):

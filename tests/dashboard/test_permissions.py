@@ -78,6 +78,10 @@ MATRIX = {
     "reblog_entry": ("get", lambda w: {"entry_id": entry(w).pk}, None, BLOGGERS),
     "reblog_settings": ("post", blog, {"excerpt_only": "on"}, OWNERS),
     "profile": ("get", lambda w: {}, None, SIGNED_IN),
+    "privacy": ("get", lambda w: {}, None, SIGNED_IN),
+    "privacy_export": ("get", lambda w: {}, None, SIGNED_IN),
+    # Posted without the typed username: refused with 400 for everyone signed in, nothing deleted.
+    "privacy_delete": ("post", lambda w: {}, {"comments": "keep"}, SIGNED_IN),
     "invitation_accept": ("get", lambda w: {"token": w.invitation.token}, None, SIGNED_IN),
     "post_list": ("get", blog, None, MEMBERS),
     "post_create": ("get", blog, None, MEMBERS),
@@ -127,6 +131,11 @@ MATRIX = {
     "tokens:token_list": ("get", lambda w: {}, None, SIGNED_IN),
     "tokens:token_revoke": ("post", lambda w: {"pk": owner_token(w)}, {}, {"owner"}),
 }
+# Pages that show an anonymous visitor a way to sign in (or up) instead of redirecting at once:
+# an invitation link is opened by people who may have no account yet. Accepting still needs one.
+SHOWN_TO_ANONYMOUS = {"invitation_accept"}
+# Posts whose allowed roles get the form back (400) for the matrix's data, rather than a redirect.
+REFUSED_FORM = {"privacy_delete"}
 
 
 def owner_token(w):
@@ -147,8 +156,13 @@ def test_dashboard_url_allows_only_its_roles(name, role, world, login):
     url = reverse(name if ":" in name else f"dashboard:{name}", kwargs=arguments(world))
     client = login(getattr(world, role))
     response = client.post(url, data) if method == "post" else client.get(url)
-    if role == "anonymous":
+    if role == "anonymous" and name in SHOWN_TO_ANONYMOUS:
+        assert response.status_code == 200 and f"/accounts/login/?next={url}" in response.content.decode()
+        assert client.post(url)["Location"].startswith("/accounts/login/")
+    elif role == "anonymous":
         assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    elif role in allowed and name in REFUSED_FORM:
+        assert response.status_code == 400
     elif role in allowed:
         assert response.status_code == (302 if method == "post" else 200)
         if method == "post":

@@ -127,7 +127,7 @@ def test_sign_in_sets_session_and_csrf_cookies_with_their_flags(db, settings, se
     person("vera")
     client = Client()
     client.get("/accounts/login/")
-    response = client.post("/accounts/login/", {"username": "vera", "password": PASSWORD})
+    response = client.post("/accounts/login/", {"login": "vera", "password": PASSWORD})
     assert response.status_code == 302
     for name in ("sessionid", "csrftoken"):
         cookie = client.cookies[name]

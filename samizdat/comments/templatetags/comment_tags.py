@@ -30,16 +30,22 @@ def comments_section(context):
     reply_to = None
     if form is None and not closed:
         initial = {} if request.user.is_authenticated else views.remembered_guest(request)
+        # Back from signing in (or out) elsewhere: the comment being typed is put back.
+        initial.update(views.take_draft(request, post))
         reply_id = request.GET.get("replytocom", "")
         if reply_id.isdigit():
             reply_to = services.approved_comments(post).filter(pk=int(reply_id)).first()
             if reply_to is not None:
                 initial["parent"] = reply_to.pk
+        elif str(initial.get("parent", "")).isdigit():
+            reply_to = services.approved_comments(post).filter(pk=int(initial["parent"])).first()
         form = CommentForm(initial=initial, user=request.user, post=post)
     elif form is not None and form.is_bound and form.data.get("parent", "").isdigit():
         reply_to = services.approved_comments(post).filter(pk=int(form.data["parent"])).first()
     return {
         "request": request, "user": context.get("user"), "csrf_token": context.get("csrf_token"),
+        # Blog pages show no message list of their own; a failed sign-in's reason shows at the form.
+        "messages": context.get("messages"),
         "SITE_NAME": context.get("SITE_NAME"), "post": post, "blog": post.blog,
         "roots": loaded.roots, "pages": range(1, loaded.pages + 1) if loaded.pages > 1 else None,
         "page": loaded.page, "count": loaded.count, "closed": closed, "form": form, "reply_to": reply_to,
