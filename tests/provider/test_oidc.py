@@ -94,8 +94,11 @@ def test_code_flow_gives_signed_id_token_and_userinfo(signed_in, http_client, oi
     assert picture.status_code == 200 and picture.headers["content-type"] == "image/svg+xml"
 
 
-def test_unconfirmed_email_is_not_given_even_with_email_scope(signed_in, http_client, oidc_client):
-    reader = signed_in()
+def test_unconfirmed_email_is_not_given_even_with_email_scope(signed_in, http_client, oidc_client, make_user):
+    # Accounts the admin makes start confirmed (samizdat.accounts.services.create_user): unconfirm it.
+    user = make_user(display_name="Ana Petrova")
+    user.emailaddress_set.update(verified=False)
+    reader = signed_in(user)
     verifier, challenge = pkce_pair()
     answer = get_code(reader, oidc_client, scope="openid email", challenge=challenge)
     token = exchange(http_client, oidc_client, answer["code"], verifier).json()["access_token"]
