@@ -230,7 +230,7 @@ def requests_session(timeout=DEFAULT_TIMEOUT):
 
     session = requests.Session()
     session.trust_env = False
-    session.headers["User-Agent"] = USER_AGENT
+    session.headers["User-Agent"] = user_agent()
     session.mount("http://", CheckedAdapter())
     session.mount("https://", CheckedAdapter())
     session.request = functools.partial(session.request, timeout=timeout)
