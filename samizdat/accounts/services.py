@@ -7,6 +7,7 @@ from allauth.account.models import EmailAddress
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 from allauth.socialaccount.models import SocialAccount
+from allauth.utils import build_absolute_uri
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from django.conf import settings
 from django.contrib import messages
@@ -99,6 +100,11 @@ def queue_mail(message):
 # Round trips to outside providers: where the reader started, so a failure brings them back there.
 
 RETURN_SESSION_KEY = "samizdat_signin_return"
+
+
+def absolute(request, path):
+    """`path` as an absolute URL, built as allauth builds its callback addresses."""
+    return build_absolute_uri(request, path)
 
 
 def remember_return(request, url):

@@ -1,5 +1,5 @@
 from allauth.account.views import LogoutView
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -14,5 +14,9 @@ urlpatterns = [
     path("password/reset/", views.LimitedPasswordResetView.as_view(), name="password_reset"),
     # Google One Tap's token endpoint takes POSTs without a CSRF token; our pages never use it.
     path("google/login/token/", views.not_offered),
+    path("fediverse/", views.fediverse_sign_in, name="fediverse"),
+    path("indieauth/", views.indieauth_sign_in, name="indieauth"),
+    path("", include("samizdat.accounts.indieauth.urls")),
+    path("", include("samizdat.accounts.fediverse.urls")),
     path("2fa/authenticate/", views.LimitedAuthenticateView.as_view(), name="mfa_authenticate"),
 ]

@@ -2,12 +2,19 @@
 
 from allauth.account.views import LoginView, PasswordResetView, SignupView
 from allauth.mfa.base.views import AuthenticateView
+from django.contrib import messages
 from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.http import require_POST
 from django.utils.translation import ngettext
 
 from samizdat.core.clients import client_address
 
-from . import ratelimit
+from . import providers, ratelimit, services
+from .fediverse_apps import FediverseError
+from .indieauth.client import IndieAuthError
 
 
 def _refusal(wait, *, sign_in=True):
@@ -124,3 +131,31 @@ class LimitedAuthenticateView(AuthenticateView):
         else:
             ratelimit.clear_failures(ratelimit.MFA, account=keys["account"])
         return response
+
+
+def _start_elsewhere(request, start, errors, field):
+    """The sign-in page's fediverse and website forms: on to the reader's server, or back with why not."""
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
+    back = reverse("accounts:login") + (f"?{urlencode({'next': next_url})}" if next_url else "")
+    try:
+        key, url = start(request, request.POST.get(field, ""), next_url=next_url)
+    except errors as refused:
+        messages.error(request, str(refused))
+        return redirect(back)
+    services.remember_return(request, back)
+    services.note_connecting(request, key)
+    return redirect(url)
+
+
+@require_POST
+def fediverse_sign_in(request):
+    """The sign-in page's "Log in with your fediverse account"."""
+    return _start_elsewhere(request, providers.fediverse_login_url, FediverseError, "fediverse")
+
+
+@require_POST
+def indieauth_sign_in(request):
+    """The sign-in page's "Log in with your own website"."""
+    return _start_elsewhere(request, providers.indieauth_connecting_url, IndieAuthError, "indieauth")

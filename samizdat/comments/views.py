@@ -3,6 +3,7 @@
 from urllib.parse import quote, unquote, urlsplit
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -12,6 +13,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from samizdat.accounts import providers
+from samizdat.accounts.fediverse_apps import FediverseError
+from samizdat.accounts.indieauth.client import IndieAuthError
 from samizdat.accounts import services as account_services
 from samizdat.core.clients import client_address
 from samizdat.core.csrf import guest_form
@@ -186,16 +189,30 @@ def sign_in_with(request, blog_slug, post_id):
         raise PermissionDenied("a sign-in starts from this site's own pages")
     post = _live_post(request, blog_slug, post_id)
     back = f"{post.get_absolute_url()}#respond"
-    provider = next(
-        (p for p in providers.enabled_providers(request, next_url=back) if p.id == request.POST.get("provider")),
-        None,
-    )
-    if provider is None:
-        raise Http404("no such sign-in provider")
     _stash_draft(request, post)
+    if request.POST.get("provider") in ("fediverse", "indieauth"):
+        typed = request.POST.get(request.POST["provider"], "")
+        start = providers.fediverse_login_url if request.POST["provider"] == "fediverse" else providers.indieauth_connecting_url
+        try:
+            provider_id, login_url = start(request, typed, next_url=back)
+        except (FediverseError, IndieAuthError) as refused:
+            messages.error(request, str(refused))
+            return _see_other(back)
+    else:
+        provider = next(
+            (p for p in providers.enabled_providers(request, next_url=back) if p.id == request.POST.get("provider")),
+            None,
+        )
+        if provider is None:
+            raise Http404("no such sign-in provider")
+        provider_id, login_url = provider.id, provider.login_url
     account_services.remember_return(request, back)
-    account_services.note_connecting(request, provider.id)
-    response = redirect(provider.login_url)
+    account_services.note_connecting(request, provider_id)
+    return _see_other(login_url)
+
+
+def _see_other(url):
+    response = redirect(url)
     response.status_code = 303
     return response
 
@@ -207,6 +224,4 @@ def sign_out(request, blog_slug, post_id):
     post = _live_post(request, blog_slug, post_id)
     logout(request)
     _stash_draft(request, post)
-    response = redirect(f"{post.get_absolute_url()}#respond")
-    response.status_code = 303
-    return response
+    return _see_other(f"{post.get_absolute_url()}#respond")

@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.facebook",
     "allauth.socialaccount.providers.twitter_oauth2",
     "samizdat.accounts.wordpress_com",
+    "samizdat.accounts.fediverse",
+    "samizdat.accounts.indieauth",
 ]
 
 MIDDLEWARE = [
@@ -235,6 +237,11 @@ def signin_providers_from_json(value):
 
 
 SOCIALACCOUNT_PROVIDERS = signin_providers_from_json(SAMIZDAT_SIGNIN_PROVIDERS)
+# "Log in with your fediverse account": the instance registers itself as an app on the reader's
+# server (any with the Mastodon client API) the first time someone from there signs in.
+SAMIZDAT_FEDIVERSE_SIGNIN = env_bool("SAMIZDAT_FEDIVERSE_SIGNIN", False)
+# "Log in with your own website" (IndieAuth): the reader's site names its authorization server.
+SAMIZDAT_INDIEAUTH_SIGNIN = env_bool("SAMIZDAT_INDIEAUTH_SIGNIN", False)
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

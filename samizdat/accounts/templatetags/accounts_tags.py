@@ -45,3 +45,15 @@ def inline_svg(svg):
 def connecting_on_its_own(context, provider):
     """Whether the "Connecting to <provider>…" page may go on without a click (see services.take_connecting)."""
     return services.take_connecting(context["request"], provider.sub_id)
+
+
+@register.simple_tag
+def fediverse_signin():
+    """Whether readers may sign in with their fediverse account here."""
+    return providers.fediverse_enabled()
+
+
+@register.simple_tag
+def indieauth_signin():
+    """Whether readers may sign in with their own website (IndieAuth) here."""
+    return providers.indieauth_enabled()
