@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -111,6 +112,14 @@ class Instance:
             if keys:
                 client.delete(*keys)
             client.close()
+
+
+def answers(url):
+    """Whether `url` answers 200 yet: a server still starting refuses, resets or times out."""
+    try:
+        return urllib.request.urlopen(url, timeout=2).status == 200
+    except OSError:
+        return False
 
 
 def wait_for(predicate, *, timeout, interval=0.25):

@@ -9,15 +9,13 @@ the OpenID Connect provider (samizdat.provider) with B registered as a client by
 
 import json
 import shutil
-import urllib.error
-import urllib.request
 
 import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
 from tests.comments.conftest import free_port
-from tests.instances import Instance, make_instance, scratch_database_url, wait_for  # noqa: F401
+from tests.instances import Instance, answers, make_instance, scratch_database_url, wait_for  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -51,13 +49,7 @@ def serve(instance, port, path="/"):
     host = instance.host
     process = instance.start("serve", "--host", host, "--port", str(port), "--no-collectstatic", log_name="serve.log")
 
-    def up():
-        try:
-            return urllib.request.urlopen(f"http://{host}:{port}{path}", timeout=2).status == 200
-        except (urllib.error.URLError, ConnectionError):
-            return False
-
-    assert wait_for(up, timeout=40), process.log_path.read_text()
+    assert wait_for(lambda: answers(f"http://{host}:{port}{path}"), timeout=40), process.log_path.read_text()
     return f"http://{host}:{port}"
 
 

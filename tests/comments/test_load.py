@@ -11,7 +11,7 @@ import urllib.request
 import pytest
 
 from tests.comments.conftest import free_port
-from tests.instances import make_instance, scratch_database_url, wait_for  # noqa: F401
+from tests.instances import answers, make_instance, scratch_database_url, wait_for  # noqa: F401
 
 SETUP = """
 from samizdat.accounts.services import create_user
@@ -44,13 +44,7 @@ def server(make_instance):
     )
     base = f"http://127.0.0.1:{port}"
 
-    def up():
-        try:
-            return urllib.request.urlopen(base + path, timeout=2).status == 200
-        except (urllib.error.URLError, ConnectionError):
-            return False
-
-    assert wait_for(up, timeout=30), process.log_path.read_text()
+    assert wait_for(lambda: answers(base + path), timeout=30), process.log_path.read_text()
     instance.base, instance.post_pk, instance.post_path, instance.process = base, int(pk), path, process
     return instance
 

@@ -10,7 +10,7 @@ import urllib.request
 from pathlib import Path
 
 from tests.comments.conftest import free_port
-from tests.instances import ROOT, unavailable
+from tests.instances import ROOT, answers, unavailable  # noqa: F401 (used by the page-store tests)
 
 # A blog "news" that publishes comments at once, with one post: prints its id and address.
 OPEN_THREAD = """
@@ -87,8 +87,3 @@ def fetch(url, data=None, opener=None, **headers):
         return error.code, error.headers, error.read()
 
 
-def answers(url):
-    try:
-        return urllib.request.urlopen(url, timeout=2).status == 200
-    except (urllib.error.URLError, ConnectionError):
-        return False
