@@ -17,6 +17,7 @@ from samizdat.comments import services as comment_services
 from samizdat.dashboard import permissions as can
 from samizdat.posts import services as post_services
 from samizdat.posts.models import Category, Media, Post
+from samizdat.posts.selectors import descendant_pks
 
 SIMPLE_FIELDS = ("title", "source", "excerpt", "menu_order")
 
@@ -26,16 +27,6 @@ def _aware(when, blog):
         # A time without an offset is read in the blog's time zone, as the dashboard does.
         return timezone.make_aware(when, blog.tzinfo)
     return when
-
-
-def _descendants(page):
-    found, frontier = {page.pk}, [page.pk]
-    while frontier:
-        frontier = list(
-            Post.objects.filter(parent_id__in=frontier).exclude(pk__in=found).values_list("pk", flat=True)
-        )
-        found.update(frontier)
-    return found
 
 
 def _action(post, data, is_new):
@@ -60,7 +51,7 @@ def _related(post, data, errors):
     if "parent" in data:
         pk = data["parent"]
         parent = Post.objects.pages().filter(blog=blog, pk=pk).first() if pk else None
-        if pk and (parent is None or (post.pk and parent.pk in _descendants(post))):
+        if pk and (parent is None or (post.pk and parent.pk in descendant_pks(post))):
             errors["parent"] = _("No page with this id can be this page’s parent.")
         post.parent = parent
     categories = None

@@ -18,6 +18,7 @@ from samizdat.blogs.roles import Role
 from samizdat.comments import services as comment_services
 from samizdat.posts import services as post_services
 from samizdat.posts.models import Category, Media, Post, Tag
+from samizdat.posts.selectors import descendant_pks
 
 # Page slugs that the blog's own URLs (/@blog/search/, /@blog/feed/, /@blog/mirrors/) would shadow.
 RESERVED_PAGE_SLUGS = {"search", "feed", "mirrors"}
@@ -162,7 +163,7 @@ class PageForm(PostForm):
 
     def __init__(self, *args, blog, **kwargs):
         super().__init__(*args, blog=blog, **kwargs)
-        excluded = _descendant_pks(self.instance) if self.instance.pk else set()
+        excluded = descendant_pks(self.instance) if self.instance.pk else set()
         self.fields["parent"].queryset = Post.objects.pages().filter(blog=blog).exclude(pk__in=excluded)
         self.fields["parent"].empty_label = _("None (top level)")
 
@@ -173,17 +174,6 @@ class PageForm(PostForm):
                 _("“%(slug)s” is taken by the blog’s own pages."), params={"slug": slug}
             )
         return slug
-
-
-def _descendant_pks(page):
-    """The page and every page below it, which cannot become its parent."""
-    found, frontier = {page.pk}, [page.pk]
-    while frontier:
-        frontier = list(
-            Post.objects.filter(parent_id__in=frontier).exclude(pk__in=found).values_list("pk", flat=True)
-        )
-        found.update(frontier)
-    return found
 
 
 class PostFilterForm(forms.Form):

@@ -45,3 +45,14 @@ def menu_pages(blog):
         Post.objects.pages().live().filter(blog=blog, parent__isnull=True)
         .select_related("blog").order_by("menu_order", "title")
     )
+
+
+def descendant_pks(page):
+    """The page and every page below it: none of them can become its parent."""
+    found, frontier = {page.pk}, [page.pk]
+    while frontier:
+        frontier = list(
+            Post.objects.filter(parent_id__in=frontier).exclude(pk__in=found).values_list("pk", flat=True)
+        )
+        found.update(frontier)
+    return found

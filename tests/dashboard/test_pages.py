@@ -32,6 +32,17 @@ def test_page_cannot_become_its_own_parent(world, login):
     assert "Select a valid choice" in response.content.decode()
 
 
+def test_page_cannot_move_below_its_own_grandchild(world, login):
+    page = dict(blog=world.blog, kind=Post.Kind.PAGE, author=world.editor)
+    child = Post.objects.create(**page, title="Child", slug="child", parent=world.page)
+    grandchild = Post.objects.create(**page, title="Grandchild", slug="grandchild", parent=child)
+    url = reverse("dashboard:page_edit", args=[world.blog.slug, world.page.pk])
+    response = login(world.editor).post(url, page_data(title=world.page.title, parent=grandchild.pk))
+    assert "Select a valid choice" in response.content.decode()
+    world.page.refresh_from_db()
+    assert world.page.parent is None
+
+
 def test_page_cannot_take_an_address_the_blog_uses(world, login):
     url = reverse("dashboard:page_create", args=[world.blog.slug])
     response = login(world.editor).post(url, page_data(slug="search"))
