@@ -1,5 +1,6 @@
 """The independent OpenID Connect provider for sign-in tests: panva's `oidc-provider` (npm, version 9,
-OpenID Certified) with the configuration in shared/peers/oidc/, run by the machine's Node.js.
+OpenID Certified) with the configuration in shared/peers/oidc/ (copied to tests/peers/oidc/), run by
+the machine's Node.js.
 
 The npm package is installed once into a cache folder (SAMIZDAT_TEST_CACHE, default
 ~/.cache/samizdat-tests) and reused by later runs; .ci/run provides node and npm from Debian.
@@ -19,8 +20,9 @@ CLIENT_ID, CLIENT_SECRET = "blog-test", "blog-secret"
 
 
 def _peer_dir():
-    for parent in ROOT.parents:
-        candidate = parent / "shared" / "peers" / "oidc"
+    # A copy of shared/peers/oidc/ lives in the repository, so a fresh clone on a clean CI machine
+    # has it; the shared folder, when present beside the work, wins in case it was updated.
+    for candidate in [*(parent / "shared" / "peers" / "oidc" for parent in ROOT.parents), ROOT / "tests/peers/oidc"]:
         if (candidate / "provider.mjs").exists():
             return candidate
     return None

@@ -97,7 +97,7 @@ def test_signed_in_reader_gets_their_own_page_through_nginx(site):
     form = get(site, "/accounts/login/", browser)[2].decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
     status, _, _ = post(site, "/accounts/login/", {
-        "username": "writer", "password": "a long test passphrase 42", "csrfmiddlewaretoken": token,
+        "login": "writer", "password": "a long test passphrase 42", "csrfmiddlewaretoken": token,
     }, browser)
     assert status == 302
     own = get(site, site.post, browser)[2].decode()
