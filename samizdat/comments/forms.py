@@ -6,7 +6,7 @@ import time
 
 from django import forms
 from django.core import signing
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 STARTED_SALT = "samizdat.comments.form-started"
 # A form older than this counts as having no valid token (a replayed or scraped form).
@@ -32,7 +32,7 @@ def seconds_since(token, post_id):
 
 
 class CommentForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=100)
     email = forms.EmailField(label=_("Email"), max_length=254, help_text=_("Never shown."))
     url = forms.URLField(label=_("Website"), max_length=200, required=False, assume_scheme="https")
     body = forms.CharField(

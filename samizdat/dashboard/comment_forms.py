@@ -3,13 +3,13 @@
 import ipaddress
 
 from django import forms
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from samizdat.comments.models import CommentSettings
 
 
 class CommentEditForm(forms.Form):
-    author_name = forms.CharField(label=_("Name"), max_length=100)
+    author_name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=100)
     author_url = forms.URLField(label=_("Website"), max_length=200, required=False, assume_scheme="https")
     body = forms.CharField(label=_("Comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 8}))
 

@@ -21,6 +21,13 @@ def test_post_page_shows_leave_a_reply_form_with_familiar_labels(client, make_po
     assert "Post Comment</button>" in html
 
 
+@pytest.mark.parametrize("language, label", [("ru", "Имя"), ("kk", "Аты")])
+def test_commenters_name_is_labelled_as_a_persons_name(client, make_post, make_blog, language, label):
+    # "Name" of a tag or a token is a title ("Название"); a commenter's is their own name.
+    html = client.get(make_post(make_blog(language=language)).get_absolute_url()).content.decode()
+    assert re.search(rf'<label for="id_name"[^>]*>{label}', html), html[html.find("id_name") - 200:][:400]
+
+
 def test_signed_in_reader_sees_their_account_instead_of_the_fields(client, make_post, make_user):
     reader = make_user("reader", display_name="Rosa L.")
     client.force_login(reader)
