@@ -108,8 +108,3 @@ def profile(username):
 def person(user):
     """`user` again, with their avatar, for showing them to themselves."""
     return get_user_model().objects.select_related("avatar").get(pk=user.pk)
-
-
-def person(user):
-    """`user` again, with their avatar, for showing them to themselves."""
-    return get_user_model().objects.select_related("avatar").get(pk=user.pk)
