@@ -109,7 +109,7 @@ def _wake(item_id):
 def process(item_id):
     """Process one stored activity once; its row records what came of it."""
     with transaction.atomic():
-        item = InboxItem.objects.select_for_update().select_related("actor", "blog").filter(
+        item = InboxItem.objects.select_for_update(of=("self",)).select_related("actor", "blog").filter(
             pk=item_id, state=InboxItem.State.QUEUED
         ).first()
         if item is None:
