@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "samizdat.pages.middleware.PageStoreMiddleware",
     # Headers first, so that even the answer to an unknown host carries them.
     "samizdat.core.middleware.SecurityHeadersMiddleware",
+    # A NUL in an address or body is refused before anything hands it to the database.
+    "samizdat.core.nul.RefuseNulMiddleware",
     "samizdat.blogs.middleware.BlogDomainMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

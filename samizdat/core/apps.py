@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.db.models.signals import pre_save
 from django.urls import register_converter
 
-from . import converters
+from . import converters, nul
 
 
 class CoreConfig(AppConfig):
@@ -12,3 +13,4 @@ class CoreConfig(AppConfig):
         register_converter(converters.UnicodeSlugConverter, "uslug")
         register_converter(converters.FourDigitConverter, "yyyy")
         register_converter(converters.TwoDigitConverter, "mm")
+        pre_save.connect(nul.strip_nul_before_save, dispatch_uid="samizdat.core.nul")

@@ -35,6 +35,21 @@ schema.config.generation.update(
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """Django closes the database connection when a request ends; its test client stops that, and
+    so must we, since schemathesis calls the WSGI app itself. (SQLite's in-memory test database
+    ignores the close; PostgreSQL's would lose the test's transaction.)"""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def world(team, make_post):
     """The owner of the blog "union", with a token allowed everything, and one of each thing there."""
