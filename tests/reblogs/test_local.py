@@ -1,14 +1,16 @@
 """Reblogging a post of this instance: the form, the credit line, "Reblogged by", and changes at the source."""
 
+import datetime
 import re
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from samizdat.blogs.roles import Role
 from samizdat.posts.models import Post
-from samizdat.posts.services import delete_post, save_post, unpublish_post
+from samizdat.posts.services import delete_post, publish_scheduled_post, save_post, unpublish_post
 from samizdat.reblogs import services
 from samizdat.reblogs.models import Reblog
 
@@ -216,3 +218,23 @@ def test_stored_page_of_the_original_drops_a_deleted_reblog(client, writer, orig
     assert "Reblogged by 1 blog" in anonymous.get(original.get_absolute_url()).content.decode()
     delete_post(Post.objects.get(blog=writer.blog))
     assert "reblogged-by" not in anonymous.get(original.get_absolute_url()).content.decode()
+
+
+def test_scheduled_reblog_going_live_shows_on_the_original_and_keeps_other_blogs_pages(
+    writer, original, make_post, django_capture_on_commit_callbacks
+):
+    soon = timezone.now() + datetime.timedelta(minutes=5)
+    scheduled = services.reblog(services.source_from_post(original), blog=writer.blog, editor=writer, when=soon)
+    Post.objects.filter(pk=scheduled.pk).update(published_at=timezone.now() - datetime.timedelta(seconds=1))
+    bystander = make_post(title="Tram timetable")
+    anonymous = Client()
+    for url in (original.get_absolute_url(), bystander.get_absolute_url()):
+        anonymous.get(url)
+        assert anonymous.get(url).samizdat_stored_page
+    assert "reblogged-by" not in anonymous.get(original.get_absolute_url()).content.decode()
+    # The worker's publication: one bulk update(), committed, then the posts app's signal.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert publish_scheduled_post(scheduled.pk)
+    assert "Reblogged by 1 blog" in anonymous.get(original.get_absolute_url()).content.decode()
+    # A blog that has nothing to do with the reblog keeps its stored pages.
+    assert anonymous.get(bystander.get_absolute_url()).samizdat_stored_page
