@@ -47,7 +47,7 @@ def _send_delete(record):
 def sync_post(post_id):
     """Tell followers what changed about a post since they last heard; the verb sent, or None."""
     post = Post.objects.select_related("blog", "featured_image").filter(pk=post_id).first()
-    record = FederatedPost.objects.select_for_update().select_related("blog").filter(post_id=post_id).first()
+    record = FederatedPost.objects.select_for_update(of=("self",)).select_related("blog").filter(post_id=post_id).first()
     if post is None or post.is_page or not post.is_live:
         if record is not None and record.state == FederatedPost.State.LIVE:
             _send_delete(record)
@@ -77,7 +77,7 @@ def sync_post(post_id):
 @transaction.atomic
 def post_deleted(post_id, url):
     """A post was deleted for good: followers get a Delete, and its URL a Tombstone."""
-    record = FederatedPost.objects.select_for_update().select_related("blog").filter(
+    record = FederatedPost.objects.select_for_update(of=("self",)).select_related("blog").filter(
         ap_id=ids.absolute(url), state=FederatedPost.State.LIVE
     ).first()
     if record is None:

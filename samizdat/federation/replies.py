@@ -61,7 +61,7 @@ def _send_delete(record):
 def sync_comment(comment_id):
     """Tell followers what changed about a local comment; the verb sent, or None."""
     comment = Comment.objects.select_related("post__blog", "parent").filter(pk=comment_id, local=True).first()
-    record = FederatedComment.objects.select_for_update().select_related("blog").filter(
+    record = FederatedComment.objects.select_for_update(of=("self",)).select_related("blog").filter(
         ap_id=ids.comment_id(comment_id)
     ).first()
     federated_post = comment is not None and FederatedPost.objects.filter(
@@ -90,7 +90,7 @@ def sync_comment(comment_id):
 @transaction.atomic
 def comment_deleted(comment_id):
     """A local comment was deleted for good: followers get a Delete."""
-    record = FederatedComment.objects.select_for_update().select_related("blog").filter(
+    record = FederatedComment.objects.select_for_update(of=("self",)).select_related("blog").filter(
         ap_id=ids.comment_id(comment_id), state=FederatedPost.State.LIVE
     ).first()
     if record is None:

@@ -86,9 +86,11 @@ def finish(client, callback_url):
 def test_provider_icon_is_shown_only_when_enabled(client, post, settings, enabled):
     page = client.get(post.get_absolute_url()).content.decode()
     assert "Log in with Test Provider" in page and 'class="provider-icon"' in page
+    assert "Fill in your details below or click an icon to log in" in page
     settings.SOCIALACCOUNT_PROVIDERS = {}
     store.clear()  # as `samizdat serve` does at start-up, when a changed setting takes effect
-    assert "Log in with" not in client.get(post.get_absolute_url()).content.decode()
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert "Log in with" not in page and "click an icon" not in page
 
 
 def test_round_trip_signs_in_and_keeps_the_typed_comment(client, post, enabled):

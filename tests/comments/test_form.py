@@ -15,10 +15,18 @@ from samizdat.posts.models import Post
 def test_post_page_shows_leave_a_reply_form_with_familiar_labels(client, make_post):
     html = client.get(make_post().get_absolute_url()).content.decode()
     assert "Leave a Reply" in html
-    assert "Fill in your details below or click an icon to log in" in html
+    assert "Fill in your details below or" in html
     for label in ("Name", "Email", "Website", "Comment"):
         assert re.search(rf"<label[^>]*>{label}", html), label
     assert "Post Comment</button>" in html
+
+
+def test_without_outside_providers_the_form_offers_a_log_in_link_not_icons(client, make_post):
+    # No provider is enabled by default: "click an icon" would name icons that are not there.
+    post = make_post()
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert "click an icon" not in html
+    assert f'or <a href="/accounts/login/?next={post.get_absolute_url()}#respond">log in</a>' in html
 
 
 @pytest.mark.parametrize("language, label", [("ru", "Имя"), ("kk", "Аты")])
