@@ -1,4 +1,5 @@
-"""Replies and likes from other servers, turned into comments and likes on our posts."""
+"""Replies, likes, boosts and quotes from other servers, turned into comments, likes and reblogs of
+our posts."""
 
 import datetime
 
@@ -9,6 +10,8 @@ from django.utils.dateparse import parse_datetime
 from samizdat.comments import services as comments
 from samizdat.comments.models import Comment
 from samizdat.posts.models import Post
+from samizdat.reblogs import services as reblogs
+from samizdat.reblogs.models import Reblog
 from samizdat.social import services as social
 
 from .actors import same_host
@@ -16,6 +19,9 @@ from .ap import parse
 from .avatars import cached_avatar
 
 PUBLIC = {"https://www.w3.org/ns/activitystreams#Public", "as:Public", "Public"}
+# Where a quote post names what it quotes: FEP-044f's `quote` (Mastodon 4.5, GoToSocial), Misskey's
+# `_misskey_quote` and `quoteUrl` (as:quoteUrl, also Pleroma/Akkoma), Fedibird's `quoteUri`.
+QUOTE_KEYS = ("quote", "quoteUrl", "_misskey_quote", "quoteUri")
 
 
 class NotOurs(Exception):
@@ -121,3 +127,57 @@ def remove_like(like_id, remote):
     if not same_host(like_id, remote.ap_id):
         return 0
     return social.remove_remote_like(like_id, actor_id=remote.ap_id)
+
+
+def quoted(note):
+    """The address a note quotes, or ""."""
+    for key in QUOTE_KEYS:
+        target = parse.ref(note.get(key))
+        if target:
+            return target
+    return ""
+
+
+def _reblogged_post(url):
+    post, parent = local_target(url)
+    if parent is not None:
+        raise NotOurs("boosts and quotes of comments are not counted")
+    return post
+
+
+def receive_announce(activity, remote):
+    """A public boost (Announce) of one of our posts → a reblog, listed under the post."""
+    post = _reblogged_post(parse.ref(activity.get("object")))
+    if not is_public(activity):
+        # "Reblogged by" is public: a boost its author addressed to a few stays unlisted here.
+        raise NotOurs("a boost that is not public is not listed")
+    earlier = Reblog.objects.filter(local=False, actor_url=remote.ap_id, original=post, is_quote=False).first()
+    if earlier is not None:  # one boost per person, as on Mastodon, whatever ids they send
+        return earlier, False
+    row = reblogs.record_remote_reblog(
+        post, actor_url=remote.ap_id, activity_id=parse.ref(activity.get("id")),
+        actor_name=author_fields(remote)["author_name"], url=remote.url or remote.ap_id,
+    )
+    return row, True
+
+
+def receive_quote(note, remote):
+    """A public quote post of one of our posts → a reblog with commentary, linking to the quote."""
+    check_note(note, remote)
+    post = _reblogged_post(quoted(note))
+    if not is_public(note):
+        raise NotOurs("a quote that is not public is not listed")
+    url = parse.ref(note.get("url"))
+    note_id = parse.ref(note["id"])
+    row = reblogs.record_remote_reblog(
+        post, actor_url=remote.ap_id, activity_id=note_id, actor_name=author_fields(remote)["author_name"],
+        url=url if same_host(url, remote.ap_id) else note_id, quote=True,
+    )
+    return row
+
+
+def remove_reblog(object_id, remote):
+    """An Undo of a boost, or a deleted quote post: the reblog is no longer listed."""
+    if not same_host(object_id, remote.ap_id):
+        return False
+    return reblogs.remove_remote_reblog(object_id, actor_url=remote.ap_id)

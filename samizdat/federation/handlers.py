@@ -35,7 +35,8 @@ def handle_follow(activity, remote, blog):
 
 
 def handle_undo(activity, remote, blog):
-    """Undo of a Follow → the follower is removed; of a Like → the like is taken back."""
+    """Undo of a Follow → the follower is removed; of a Like → the like is taken back; of an
+    Announce → the boost is no longer listed as a reblog."""
     obj = activity.get("object")
     object_id = parse.ref(obj)
     kind = parse.type_of(obj) if isinstance(obj, dict) else ""
@@ -45,19 +46,32 @@ def handle_undo(activity, remote, blog):
             return f"{remote} stopped following"
     if kind in ("", "Like") and conversations.remove_like(object_id, remote):
         return f"{remote} took back a like"
+    if kind in ("", "Announce") and conversations.remove_reblog(object_id, remote):
+        return f"{remote} took back a boost"
     raise Ignored("nothing to undo")
 
 
 def handle_create_note(activity, remote, blog):
-    """A public reply to a post or comment of ours → a comment, moderated like a local one."""
+    """A public reply to a post or comment of ours → a comment, moderated like a local one; a quote
+    post of one of our posts → a reblog with commentary (a note may be both)."""
     note = _object(activity, remote)
     if parse.type_of(note) not in ("Note", "Article"):
         raise Ignored(f"a {parse.type_of(note) or 'nameless'} object is no reply")
-    try:
-        comment, created = conversations.receive_reply(note, remote)
-    except (conversations.NotOurs, ValueError) as exc:
-        raise Ignored(str(exc))
-    return f"comment {comment.pk} ({comment.status})" if created else f"comment {comment.pk} already here"
+    outcomes, reasons = [], []
+    if conversations.quoted(note):
+        try:
+            outcomes.append(f"reblog {conversations.receive_quote(note, remote).pk} (a quote)")
+        except (conversations.NotOurs, ValueError) as exc:
+            reasons.append(str(exc))
+    if parse.ref(note.get("inReplyTo")) or not outcomes:
+        try:
+            comment, created = conversations.receive_reply(note, remote)
+            outcomes.append(f"comment {comment.pk} ({comment.status})" if created else f"comment {comment.pk} already here")
+        except (conversations.NotOurs, ValueError) as exc:
+            reasons.append(str(exc))
+    if not outcomes:
+        raise Ignored("; ".join(reasons))
+    return "; ".join(outcomes)
 
 
 def handle_update_note(activity, remote, blog):
@@ -72,9 +86,13 @@ def handle_update_note(activity, remote, blog):
 
 
 def handle_delete(activity, remote, blog):
-    """A deleted reply (the object's id, or a Tombstone) → the comment is removed."""
-    if conversations.remove_reply(parse.ref(activity.get("object")), remote):
+    """A deleted reply (the object's id, or a Tombstone) → the comment is removed; a deleted quote
+    post → its reblog is no longer listed."""
+    object_id = parse.ref(activity.get("object"))
+    if conversations.remove_reply(object_id, remote):
         return "comment removed"
+    if conversations.remove_reblog(object_id, remote):
+        return "quote removed"
     raise Ignored("nothing of ours to delete")
 
 
@@ -87,6 +105,38 @@ def handle_like(activity, remote, blog):
     return f"like {like.pk}" if created else "like already counted"
 
 
+def handle_announce(activity, remote, blog):
+    """A public boost of one of our posts → a reblog, listed under "Reblogged by"."""
+    try:
+        row, created = conversations.receive_announce(activity, remote)
+    except conversations.NotOurs as exc:
+        raise Ignored(str(exc))
+    return f"reblog {row.pk}" if created else "boost already counted"
+
+
+def handle_quote_request(activity, remote, blog):
+    """FEP-044f QuoteRequest (Mastodon 4.5) for one of our posts → accepted with a QuoteAuthorization
+    we serve, without which Mastodon shows the quote as pending; the quote counts as a reblog."""
+    try:
+        post, parent = conversations.local_target(parse.ref(activity.get("object")))
+    except conversations.NotOurs as exc:
+        raise Ignored(str(exc))
+    if parent is not None:
+        raise Ignored("comments are not quoted")
+    instrument = activity.get("instrument")
+    note = instrument if isinstance(instrument, dict) else _object({"object": instrument}, remote)
+    if conversations.quoted(note) != parse.ref(activity.get("object")):
+        raise Ignored("the quote does not quote what the request names")
+    try:
+        row = conversations.receive_quote(note, remote)
+    except (conversations.NotOurs, ValueError) as exc:
+        # A quote addressed to a few would be listed publicly here, and its authorization too.
+        services.answer_quote_request(post.blog, remote, activity, None)
+        return f"quote refused: {exc}"
+    services.answer_quote_request(post.blog, remote, activity, row)
+    return f"quote {row.pk} accepted"
+
+
 # (activity type, object type or None for any) → handler. FEDERATION.md lists each one.
 HANDLERS = {
     ("Follow", None): handle_follow,
@@ -97,6 +147,8 @@ HANDLERS = {
     ("Update", "Note"): handle_update_note,
     ("Delete", None): handle_delete,
     ("Like", None): handle_like,
+    ("Announce", None): handle_announce,
+    ("QuoteRequest", None): handle_quote_request,
     # Misskey sends its reactions as Like with `_misskey_reaction` (and EmojiReact from Pleroma).
     ("EmojiReact", None): handle_like,
 }

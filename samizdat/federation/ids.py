@@ -58,3 +58,8 @@ def activity_id(obj_id, verb, stamp):
 
 
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
+
+
+def quote_authorization_id(reblog):
+    """The FEP-044f QuoteAuthorization we give a remote quote of one of our posts (its Reblog row)."""
+    return absolute(reverse("federation:quote_authorization", kwargs={"pk": getattr(reblog, "pk", reblog)}))

@@ -12,6 +12,7 @@ from samizdat.blogs.roles import Role
 from samizdat.comments.models import Comment
 from samizdat.posts.models import Post
 from samizdat.posts.selectors import live_posts
+from samizdat.reblogs.models import Reblog
 from samizdat.social.models import Avatar
 
 from .models import BlogFederation, FederatedPost, Follower
@@ -82,3 +83,11 @@ def usage():
 def deleted_post(ap_id):
     """The record of a federated post since deleted or unpublished at `ap_id`, or None."""
     return FederatedPost.objects.filter(ap_id=ap_id, state=FederatedPost.State.DELETED).first()
+
+
+def quote_authorization(pk):
+    """A remote quote of a live post of ours, whose authorization we serve; 404 once either is gone."""
+    return get_object_or_404(
+        Reblog.objects.select_related("original__blog"), pk=pk, local=False, is_quote=True,
+        original__status=Post.Status.PUBLISHED, original__published_at__lte=timezone.now(),
+    )

@@ -94,3 +94,19 @@ def follower_inboxes(blog):
         "actor__ap_id", "actor__shared_inbox", "actor__inbox"
     )
     return list(dict.fromkeys(shared or own for actor, shared, own in rows if not blocks.is_blocked(actor)))
+
+
+def answer_quote_request(blog, remote, request, reblog):
+    """Accept a FEP-044f QuoteRequest with the QuoteAuthorization we serve for `reblog`, or Reject it
+    (`reblog` None)."""
+    actor = ids.actor_id(blog)
+    obj = {key: request[key] for key in ("id", "type", "actor", "object") if key in request}
+    instrument = request.get("instrument")
+    obj["instrument"] = instrument.get("id") if isinstance(instrument, dict) else instrument
+    verb = "Accept" if reblog is not None else "Reject"
+    payload = render.activity(
+        verb, activity_id=ids.activity_id(actor, f"{verb}-quote", _stamp()), actor=actor, obj=obj, to=[remote.ap_id],
+    )
+    if reblog is not None:
+        payload["result"] = ids.quote_authorization_id(reblog)
+    delivery.queue(blog, payload, [remote.inbox])

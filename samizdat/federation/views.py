@@ -88,6 +88,18 @@ def comment_object(request, pk):
 
 
 @require_GET
+def quote_authorization(request, pk):
+    """The FEP-044f stamp that lets a remote quote post quote one of our posts (while it is live)."""
+    row = selectors.quote_authorization(pk)
+    post = row.original
+    document = render.quote_authorization(
+        ids.quote_authorization_id(row), blog_actor=ids.actor_id(post.blog), target=ids.post_id(post),
+        quote=row.ap_id,
+    )
+    return ap_response(request, document)
+
+
+@require_GET
 def outbox(request, blog_slug):
     """The blog's latest posts as Create activities, newest first."""
     blog = get_object_or_404(Blog, slug=blog_slug)

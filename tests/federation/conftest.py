@@ -44,6 +44,7 @@ class Remote:
         self.key, self.public_pem = _PAIRS[0]
         self.received = []  # (path, headers, body) of each POST
         self.gets = []  # (path, headers) of each GET
+        self.documents = {}  # path → another document it serves (a note, say)
         self.refuse_rfc9421 = False
         self.inbox_status = 202
 
@@ -87,6 +88,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self._send(401)
         if self.path == "/users/alice":
             return self._send(200, json.dumps(remote.actor_document()).encode())
+        if self.path in remote.documents:
+            return self._send(200, json.dumps(remote.documents[self.path]).encode())
         if self.path == "/avatar.png":
             return self._send(200, AVATAR_PNG, content_type="image/png")
         self._send(404)

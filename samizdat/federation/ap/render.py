@@ -18,6 +18,15 @@ EXTENSIONS = {
     "Hashtag": "as:Hashtag",
     "sensitive": "as:sensitive",
     "preview": {"@id": "as:preview", "@type": "@id"},
+    # FEP-044f quote posts, with GoToSocial's interaction policies, named as Mastodon names them.
+    "gts": "https://gotosocial.org/ns#",
+    "interactionPolicy": {"@id": "gts:interactionPolicy", "@type": "@id"},
+    "canQuote": {"@id": "gts:canQuote", "@type": "@id"},
+    "automaticApproval": {"@id": "gts:automaticApproval", "@type": "@id"},
+    "QuoteRequest": "https://w3id.org/fep/044f#QuoteRequest",
+    "QuoteAuthorization": "https://w3id.org/fep/044f#QuoteAuthorization",
+    "interactingObject": {"@id": "gts:interactingObject"},
+    "interactionTarget": {"@id": "gts:interactionTarget"},
 }
 CONTEXT = [AS, SECURITY, EXTENSIONS]
 
@@ -144,6 +153,8 @@ def article(post, *, tags=(), attachments=()):
             ),
             "tag": hashtags,
         },
+        # Anyone may quote a post (FEP-044f): a QuoteRequest is accepted at once.
+        "interactionPolicy": {"canQuote": {"automaticApproval": [ids.PUBLIC]}},
     }
     if post.updated_at and post.published_at and post.updated_at > post.published_at:
         document["updated"] = post.updated_at.isoformat()
@@ -176,6 +187,14 @@ def comment_note(comment, *, in_reply_to, blog, mention=None):
         "published": comment.created_at.isoformat(),
         "tag": tags,
         **audience,
+    }
+
+
+def quote_authorization(authorization_id, *, blog_actor, target, quote):
+    """FEP-044f: the blog lets the note `quote` quote its post `target`."""
+    return {
+        "@context": CONTEXT, "id": authorization_id, "type": "QuoteAuthorization", "attributedTo": blog_actor,
+        "interactionTarget": target, "interactingObject": quote,
     }
 
 
