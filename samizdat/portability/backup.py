@@ -32,6 +32,7 @@ MANIFEST = "manifest.json"
 SQLITE_MEMBER = "database.sqlite3"
 POSTGRES_MEMBER = "database.pgdump"
 SECRET_KEY_MEMBER = "secret_key"
+OIDC_KEY_MEMBER = "oidc_key.pem"
 MEDIA_PREFIX = "media/"
 # Tables whose rows make a database "not empty" for restore: content, not what migrations create.
 CONTENT_MODELS = ("accounts.User", "blogs.Blog", "posts.Post", "posts.Media", "comments.Comment")
@@ -39,6 +40,14 @@ CONTENT_MODELS = ("accounts.User", "blogs.Blog", "posts.Post", "posts.Media", "c
 
 class BackupError(Exception):
     """A backup or restore that cannot go on; the message says why, for the command line."""
+
+
+def _key_files():
+    """The instance's keys, by their name in a backup: the secret key that signs sessions and links, and
+    the key that signs the OpenID Connect ID tokens it issues (apps that sign in with the instance
+    trust that one). Blogs' ActivityPub keys live in the database."""
+    return {SECRET_KEY_MEMBER: Path(settings.DATA_DIR) / "secret_key",
+            OIDC_KEY_MEMBER: Path(settings.SAMIZDAT_OIDC_KEY_FILE)}
 
 
 def _engine():
@@ -204,9 +213,9 @@ def _write_archive(fd, dump, member, counts, engine, with_secret_key, progress):
     with os.fdopen(fd, "wb") as out, tarfile.open(fileobj=out, mode="w:gz", format=tarfile.PAX_FORMAT) as tar:
         checksums[member] = _add_file(tar, dump, member)
         if with_secret_key:
-            key = Path(settings.DATA_DIR) / "secret_key"
-            if key.exists():
-                checksums[SECRET_KEY_MEMBER] = _add_file(tar, key, SECRET_KEY_MEMBER)
+            for name, key in _key_files().items():
+                if key.exists():
+                    checksums[name] = _add_file(tar, key, name)
         files = _media_files(settings.MEDIA_ROOT)
         progress(f"Adding media: {len(files)} files…")
         media_bytes = 0
@@ -340,7 +349,6 @@ def restore_backup(path, *, force=False, progress=print):
         raise BackupError(f"This instance is not empty (its database holds {what}). "
                           "Restore into a fresh instance, or add --force to replace everything in it. "
                           "Nothing was changed.")
-    data_dir = Path(settings.DATA_DIR)
     media_root.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=media_root.parent, prefix=".samizdat-restore-") as scratch:
         scratch = Path(scratch)
@@ -379,10 +387,14 @@ def restore_backup(path, *, force=False, progress=print):
         else:
             media_root.mkdir()
         shutil.rmtree(old, ignore_errors=True)
-        key = scratch / SECRET_KEY_MEMBER
-        if key.exists():
-            destination = data_dir / "secret_key"
-            shutil.copyfile(key, destination)
-            destination.chmod(0o600)
+        for name, destination in _key_files().items():
+            key = scratch / name
+            if key.exists():
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(key, destination)
+                destination.chmod(0o600)
+        if (scratch / SECRET_KEY_MEMBER).exists():
             progress("Restored the secret key (sessions signed before the backup stay valid).")
+        if (scratch / OIDC_KEY_MEMBER).exists():
+            progress("Restored the OpenID Connect signing key (apps signing in with this instance keep trusting it).")
     return manifest

@@ -179,14 +179,26 @@ def test_backup_writes_manifest_with_counts_and_checksums(site, tmp_path, settin
     assert media == set(_files(settings.MEDIA_ROOT))
 
 
-def test_backup_with_secret_key_includes_it_only_when_asked(site, tmp_path, settings):
+def test_backup_with_secret_key_carries_the_instance_keys_only_when_asked(site, tmp_path, settings):
     settings.DATA_DIR = tmp_path
+    settings.SAMIZDAT_OIDC_KEY_FILE = tmp_path / "oidc_key.pem"
     (tmp_path / "secret_key").write_text("not so secret")
+    (tmp_path / "oidc_key.pem").write_text("-----BEGIN PRIVATE KEY-----\nsigns ID tokens\n")
     call_command("backup", str(tmp_path / "a.tar.gz"), stdout=io.StringIO(), stderr=io.StringIO())
     call_command("backup", str(tmp_path / "b.tar.gz"), "--with-secret-key", stdout=io.StringIO(),
                  stderr=io.StringIO())
-    assert "secret_key" not in _manifest(tmp_path / "a.tar.gz")["sha256"]
-    assert "secret_key" in _manifest(tmp_path / "b.tar.gz")["sha256"]
+    assert not {"secret_key", "oidc_key.pem"} & set(_manifest(tmp_path / "a.tar.gz")["sha256"])
+    assert {"secret_key", "oidc_key.pem"} <= set(_manifest(tmp_path / "b.tar.gz")["sha256"])
+
+    # Restored on another machine, apps that sign in with the instance still trust its ID tokens.
+    settings.DATA_DIR = tmp_path / "elsewhere"
+    settings.SAMIZDAT_OIDC_KEY_FILE = tmp_path / "elsewhere" / "oidc_key.pem"
+    err = io.StringIO()
+    call_command("restore", str(tmp_path / "b.tar.gz"), "--force", stdout=io.StringIO(), stderr=err)
+    assert (tmp_path / "elsewhere/secret_key").read_text() == "not so secret"
+    assert (tmp_path / "elsewhere/oidc_key.pem").read_text().endswith("signs ID tokens\n")
+    assert (tmp_path / "elsewhere/oidc_key.pem").stat().st_mode & 0o077 == 0
+    assert "OpenID Connect signing key" in err.getvalue()
 
 
 def _tampered(path, out):

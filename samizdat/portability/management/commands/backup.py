@@ -17,9 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("file", help="the backup file to write (.tar.gz)")
         parser.add_argument(
             "--with-secret-key", action="store_true",
-            help="also include the instance's secret key file, so sessions and signed links stay valid after a "
-                 "restore. Off by default: whoever holds a backup with the key could forge sessions (sign in as "
-                 "anyone) on the running site.",
+            help="also include the instance's keys (the secret key file and the OpenID Connect signing key), so "
+                 "sessions, signed links and ID tokens stay valid after a restore. Off by default: whoever holds a "
+                 "backup with the keys could forge sessions (sign in as anyone) on the running site.",
         )
 
     def handle(self, *args, file, with_secret_key=False, **options):
@@ -37,5 +37,5 @@ class Command(BaseCommand):
             f"Backed up to {file}: {counts.get('blogs.Blog', 0)} blogs, {counts.get('posts.Post', 0)} posts, "
             f"{counts.get('comments.Comment', 0)} comments, {counts.get('accounts.User', 0)} users, "
             f"{manifest['media_files']} media files ({manifest['engine']}, Samizdat {manifest['version']})"
-            + ("; includes the secret key." if "secret_key" in manifest["sha256"] else ".")
+            + ("; includes the instance's keys." if "secret_key" in manifest["sha256"] else ".")
         )
