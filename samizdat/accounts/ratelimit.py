@@ -25,6 +25,7 @@ from .models import Attempt
 _SALT = "samizdat.accounts.ratelimit"
 LOGIN = "login"
 MFA = "mfa"
+REAUTHENTICATE = "reauthenticate"
 SIGNUP = "signup"
 PASSWORD_RESET = "password_reset"
 HOUR = datetime.timedelta(hours=1)
@@ -113,7 +114,8 @@ def login_limits(username, ip):
 
 
 def mfa_limits(user_pk, ip):
-    """Two-factor code tries for an account that gave the right password: as for sign-in."""
+    """Tries of a signed-in or half-signed-in account (a two-factor code, the password asked again
+    before a sensitive change): as for sign-in, so a stolen session is no way to guess a password."""
     window = datetime.timedelta(seconds=settings.SAMIZDAT_LOGIN_RATE_WINDOW)
     return [
         Limit("account", account_key(f"user:{user_pk}"), settings.SAMIZDAT_LOGIN_RATE_PER_ACCOUNT, window),

@@ -12,6 +12,8 @@ urlpatterns = [
     path("logout/", LogoutView.as_view(), name="logout"),
     path("signup/", views.LimitedSignupView.as_view(), name="signup"),
     path("password/reset/", views.LimitedPasswordResetView.as_view(), name="password_reset"),
+    path("reauthenticate/", views.LimitedReauthenticateView.as_view(), name="reauthenticate"),
+    path("2fa/reauthenticate/", views.LimitedMfaReauthenticateView.as_view(), name="mfa_reauthenticate"),
     # Google One Tap's token endpoint takes POSTs without a CSRF token; our pages never use it.
     path("google/login/token/", views.not_offered),
     path("fediverse/", views.fediverse_sign_in, name="fediverse"),

@@ -1,7 +1,8 @@
 """The account pages that are ours: allauth's, with our rate limits in front (429 and Retry-After)."""
 
-from allauth.account.views import LoginView, PasswordResetView, SignupView
+from allauth.account.views import LoginView, PasswordResetView, ReauthenticateView, SignupView
 from allauth.mfa.base.views import AuthenticateView
+from allauth.mfa.base.views import ReauthenticateView as MfaReauthenticateView
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
@@ -108,6 +109,27 @@ class LimitedPasswordResetView(LimitedFormMixin, PasswordResetView):
 
     def limits(self):
         return ratelimit.password_reset_limits(self.request.POST.get("email", ""), client_address(self.request))
+
+
+class LimitedReauthenticateMixin(LimitedFormMixin):
+    """The password (or a two-factor code) asked again before a sensitive change, such as adding an
+    email address or turning two-factor off: wrong answers count against the account and the address."""
+
+    action = ratelimit.REAUTHENTICATE
+
+    def limits(self):
+        return ratelimit.mfa_limits(self.request.user.pk, client_address(self.request))
+
+    def refused_form_kwargs(self):
+        return {"user": self.request.user, **super().refused_form_kwargs()}
+
+
+class LimitedReauthenticateView(LimitedReauthenticateMixin, ReauthenticateView):
+    pass
+
+
+class LimitedMfaReauthenticateView(LimitedReauthenticateMixin, MfaReauthenticateView):
+    pass
 
 
 def not_offered(request):

@@ -83,3 +83,19 @@ def test_sessions_page_shows_only_the_network(make_user):
     client.post("/accounts/login/", {"login": "vera", "password": PASSWORD}, REMOTE_ADDR="203.0.113.77")
     page = client.get("/accounts/sessions/", REMOTE_ADDR="203.0.113.77").content.decode()
     assert "203.0.113.0" in page and "203.0.113.77" not in page
+
+
+@pytest.mark.parametrize("path, field", [("/accounts/reauthenticate/", "password"),
+                                         ("/accounts/2fa/reauthenticate/", "code")])
+def test_asking_again_before_a_sensitive_change_is_limited_too(client, vera, settings, path, field):
+    # Someone who took over a signed-in browser must not get to guess the password (or code) there.
+    settings.SAMIZDAT_LOGIN_RATE_PER_ACCOUNT = 3
+    user, secret, _codes = vera
+    client.force_login(user)
+    for _ in range(3):
+        assert client.post(path, {field: "000000"}).status_code == 200
+    right = PASSWORD if field == "password" else current_code(secret)
+    response = client.post(path, {field: right})
+    assert response.status_code == 429 and int(response["Retry-After"]) > 0
+    assert "Please wait" in response.content.decode()
+    assert client.get(path).status_code == 200  # the page itself still shows
