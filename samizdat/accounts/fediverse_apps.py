@@ -18,6 +18,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from samizdat.core import http
+from samizdat.core.clients import client_address
+
+from . import ratelimit
 
 PROVIDER = "fediverse"
 
@@ -66,6 +69,10 @@ def app_for(request, origin):
     app = SocialApp.objects.filter(provider=PROVIDER, provider_id=provider_id).first()
     if app is not None:
         return app
+    limits = ratelimit.fediverse_app_limits(client_address(request))
+    if ratelimit.retry_after(ratelimit.FEDIVERSE_APP, limits):
+        raise FediverseError(_("Too many new servers were tried from here. Please try again in an hour."))
+    ratelimit.record_failure(ratelimit.FEDIVERSE_APP, address=limits[0].key)  # each try counts, as for sign-up
     # The callback as allauth will send it: built from this request, like allauth's own.
     callback = build_absolute_uri(request, reverse("fediverse_callback", kwargs={"provider_id": provider_id}))
     client_id, secret = _register(origin, callback)

@@ -26,6 +26,7 @@ _SALT = "samizdat.accounts.ratelimit"
 LOGIN = "login"
 MFA = "mfa"
 REAUTHENTICATE = "reauthenticate"
+FEDIVERSE_APP = "fediverse_app"
 SIGNUP = "signup"
 PASSWORD_RESET = "password_reset"
 HOUR = datetime.timedelta(hours=1)
@@ -97,9 +98,9 @@ def purge_attempts(*, now=None):
     """Delete attempts older than their action's window; how many."""
     now = now or timezone.now()
     login_window = datetime.timedelta(seconds=settings.SAMIZDAT_LOGIN_RATE_WINDOW)
-    old = Attempt.objects.filter(action__in=[LOGIN, MFA], created_at__lt=now - login_window)
+    old = Attempt.objects.filter(action__in=[LOGIN, MFA, REAUTHENTICATE], created_at__lt=now - login_window)
     deleted, _by_model = old.delete()
-    old = Attempt.objects.exclude(action__in=[LOGIN, MFA]).filter(created_at__lt=now - HOUR)
+    old = Attempt.objects.exclude(action__in=[LOGIN, MFA, REAUTHENTICATE]).filter(created_at__lt=now - HOUR)
     deleted_hourly, _by_model = old.delete()
     return deleted + deleted_hourly
 
@@ -132,3 +133,9 @@ def password_reset_limits(email, ip):
     """Password-reset requests for one typed address, and from one client address, within an hour."""
     per_hour = settings.SAMIZDAT_PASSWORD_RESET_RATE_PER_HOUR
     return [Limit("account", account_key(email), per_hour, HOUR), Limit("address", address_key(ip), per_hour, HOUR)]
+
+
+def fediverse_app_limits(ip):
+    """Servers one client address may make the instance register with (fediverse sign-in) in an hour:
+    each is an outgoing request and a stored app, so typing names in a loop must not be free."""
+    return [Limit("address", address_key(ip), settings.SAMIZDAT_FEDIVERSE_REGISTRATIONS_PER_HOUR, HOUR)]

@@ -242,6 +242,7 @@ SOCIALACCOUNT_PROVIDERS = signin_providers_from_json(SAMIZDAT_SIGNIN_PROVIDERS)
 # "Log in with your fediverse account": the instance registers itself as an app on the reader's
 # server (any with the Mastodon client API) the first time someone from there signs in.
 SAMIZDAT_FEDIVERSE_SIGNIN = env_bool("SAMIZDAT_FEDIVERSE_SIGNIN", False)
+SAMIZDAT_FEDIVERSE_REGISTRATIONS_PER_HOUR = int(os.environ.get("SAMIZDAT_FEDIVERSE_REGISTRATIONS_PER_HOUR", 10))
 # "Log in with your own website" (IndieAuth): the reader's site names its authorization server.
 SAMIZDAT_INDIEAUTH_SIGNIN = env_bool("SAMIZDAT_INDIEAUTH_SIGNIN", False)
 

@@ -130,6 +130,20 @@ def test_the_app_is_registered_once_per_server(client, post, mastodon):
     assert SocialApp.objects.filter(provider="fediverse").count() == 1
 
 
+def test_registering_with_new_servers_is_limited_per_address(client, post, settings, mastodon):
+    # Each new server costs an outgoing request and a stored app: typing names in a loop is refused.
+    settings.SAMIZDAT_FEDIVERSE_REGISTRATIONS_PER_HOUR = 2
+    assert press(client, post, mastodon.origin).status_code == 303
+    press(client, post, "http://127.0.0.1:9")
+    assert "could not be reached" in client.get(post.get_absolute_url()).content.decode()
+    press(client, post, "http://127.0.0.1:7")
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert "Too many new servers were tried from here" in page and f"{BODY}</textarea>" in page
+    # A server already registered is no new one: its readers still get through.
+    assert press(client, post, mastodon.origin).status_code == 303
+    assert SocialApp.objects.filter(provider="fediverse").count() == 1
+
+
 def test_fediverse_sign_in_is_off_unless_the_admin_turns_it_on(client, post, settings, mastodon):
     settings.SAMIZDAT_FEDIVERSE_SIGNIN = False
     assert "fediverse account" not in client.get(post.get_absolute_url()).content.decode()
