@@ -470,3 +470,11 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not has_avatar:
             del self.fields["remove_avatar"]
+
+
+class FederationSettingsForm(forms.Form):
+    approve_followers = forms.BooleanField(
+        label=_("Approve new followers from other servers"), required=False,
+        help_text=_("When on, a follow request from a fediverse account waits on the Followers screen until an "
+                    "owner or editor accepts it."),
+    )

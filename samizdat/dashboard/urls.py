@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import comment_views, import_views, privacy, reader_views, reblog_views, views
+from . import comment_views, follower_views, import_views, privacy, reader_views, reblog_views, views
 
 app_name = "dashboard"
 
@@ -40,6 +40,10 @@ blog_patterns = [
     path("<slug:blog_slug>/media/<int:pk>/delete/", views.media_delete, name="media_delete"),
     path("<slug:blog_slug>/settings/", views.settings, name="settings"),
     path("<slug:blog_slug>/settings/reblogs/", reblog_views.reblog_settings, name="reblog_settings"),
+    path("<slug:blog_slug>/settings/federation/", follower_views.federation_settings, name="federation_settings"),
+    path("<slug:blog_slug>/followers/", follower_views.followers, name="followers"),
+    path("<slug:blog_slug>/followers/<int:pk>/accept/", follower_views.follower_accept, name="follower_accept"),
+    path("<slug:blog_slug>/followers/<int:pk>/reject/", follower_views.follower_reject, name="follower_reject"),
     path("<slug:blog_slug>/members/", views.members, name="members"),
     path("<slug:blog_slug>/members/<int:pk>/role/", views.member_role, name="member_role"),
     path("<slug:blog_slug>/members/<int:pk>/remove/", views.member_remove, name="member_remove"),

@@ -22,6 +22,7 @@ from samizdat.blogs import services as blog_services
 from samizdat.blogs.models import Blog, Invitation, Membership
 from samizdat.core.html import render_markdown
 from samizdat.core.links import absolute_url
+from samizdat.federation import selectors as federation_selectors
 from samizdat.posts import search
 from samizdat.posts import services as post_services
 from samizdat.posts.media import delete_media, store_upload
@@ -42,6 +43,7 @@ SECTIONS = [
     ("categories", gettext_lazy("Categories"), "dashboard:category_list", can.can_manage_terms),
     ("media", gettext_lazy("Media"), "dashboard:media_list", can.can_upload),
     ("comments", gettext_lazy("Comments"), "dashboard:comment_list", can.can_moderate_comments),
+    ("followers", gettext_lazy("Followers"), "dashboard:followers", can.can_moderate_comments),
     ("members", gettext_lazy("Members"), "dashboard:members", can.can_manage_blog),
     ("settings", gettext_lazy("Settings"), "dashboard:settings", can.can_manage_blog),
     ("import", gettext_lazy("Import"), "dashboard:import", can.can_manage_blog),
@@ -147,8 +149,11 @@ def settings(request, blog, membership):
         "settings",
         form=form,
         time_zones=form.time_zones(),
-        followers=social_selectors.follower_count(blog),
+        followers=social_selectors.follower_count(blog) + federation_selectors.follower_count(blog),
         reblog_form=ReblogSettingsForm(initial={"excerpt_only": reblog_services.excerpt_only(blog)}),
+        federation_form=forms.FederationSettingsForm(
+            initial={"approve_followers": federation_selectors.approves_followers(blog)}
+        ),
     )
 
 

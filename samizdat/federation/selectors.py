@@ -25,7 +25,29 @@ def approves_followers(blog):
 
 
 def follower_count(blog):
+    """How many accounts on other servers follow `blog` (held requests not counted)."""
     return Follower.objects.filter(blog=blog, status=Follower.Status.ACCEPTED).count()
+
+
+def follow_requests(blog):
+    """The follow requests held for `blog`, oldest first."""
+    return list(
+        Follower.objects.filter(blog=blog, status=Follower.Status.PENDING).select_related("actor", "blog")
+        .order_by("created_at", "pk")
+    )
+
+
+def remote_followers(blog, limit=200):
+    """Accounts on other servers following `blog`, newest first (at most `limit`)."""
+    return list(
+        Follower.objects.filter(blog=blog, status=Follower.Status.ACCEPTED).select_related("actor", "blog")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def follower_of(blog, pk):
+    """One remote follower (or request) of `blog`; 404 when it is not the blog's."""
+    return get_object_or_404(Follower.objects.select_related("actor", "blog"), blog=blog, pk=pk)
 
 
 def live_post(blog, slug, day=None):

@@ -5,7 +5,8 @@ from django.utils import timezone
 
 from samizdat.blogs.models import Blog
 
-from . import blocks, delivery, ids
+from . import blocks, delivery, ids, selectors
+from .documents import actor_document
 from .ap import render
 from .models import BlogFederation, Follower
 
@@ -17,8 +18,30 @@ def blog_for_actor_id(actor_id):
     return blog if blog is not None and ids.actor_id(blog) == actor_id else None
 
 
+@transaction.atomic
 def set_approve_followers(blog, approve):
-    BlogFederation.objects.update_or_create(blog=blog, defaults={"approve_followers": approve})
+    """Hold new follow requests for an owner or editor (`approve`), or accept them at once: turning
+    it off accepts the requests held so far, as Mastodon does when an account is unlocked."""
+    settings, _created = BlogFederation.objects.get_or_create(blog=blog)
+    if settings.approve_followers == approve:
+        return
+    settings.approve_followers = approve
+    settings.save(update_fields=["approve_followers"])
+    if not approve:
+        for follower in selectors.follow_requests(blog):
+            accept_follower(follower)
+    # Followers' servers show whether the account approves followers: tell them it changed.
+    transaction.on_commit(lambda: send_actor_update(blog))
+
+
+def send_actor_update(blog):
+    """Send the blog's actor document, as it is now, to its followers (Update of the Person)."""
+    document = actor_document(blog)
+    payload = render.activity(
+        "Update", activity_id=ids.activity_id(document["id"], "update", _stamp()), actor=document["id"],
+        obj=document, to=[ids.PUBLIC], cc=[ids.blog_collection(blog, "followers")],
+    )
+    delivery.queue(blog, payload, follower_inboxes(blog))
 
 
 def _stamp():
@@ -44,8 +67,9 @@ def add_follower(blog, remote, follow_id, *, approve):
 @transaction.atomic
 def accept_follower(follower):
     """An owner accepts a held follow request: the follower is told and starts receiving posts."""
-    Follower.objects.filter(pk=follower.pk).update(status=Follower.Status.ACCEPTED)
     follower.status = Follower.Status.ACCEPTED
+    # save(), not update(): the blog's stored pages count its followers and must hear of it.
+    follower.save(update_fields=["status"])
     send_accept(follower)
 
 

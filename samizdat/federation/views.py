@@ -17,7 +17,7 @@ from samizdat.posts.selectors import get_blog
 from samizdat.social.avatars import identicon_png
 
 from . import ids, inbox, keys, selectors
-from .documents import article_document
+from .documents import actor_document, article_document, blog_icon
 from .ap import render
 from .negotiation import ACTIVITY_JSON, response_type, wanted_ap_type
 
@@ -32,24 +32,9 @@ def ap_response(request, document, status=200):
     return HttpResponse(body, status=status, content_type=f"{response_type(media)}; charset=utf-8")
 
 
-def _blog_icon(blog):
-    avatar = selectors.owner_avatar(blog)
-    if avatar is not None:
-        media_type = "image/png" if avatar.image.name.endswith(".png") else "image/jpeg"
-        return {"url": ids.absolute(avatar.image.url), "media_type": media_type}
-    return {"url": ids.absolute(reverse("federation:icon", kwargs={"blog_slug": blog.slug})), "media_type": "image/png"}
-
-
-def _actor_document(blog):
-    return render.blog_actor(
-        blog, public_pem=keys.blog_key(blog).public_pem, icon=_blog_icon(blog),
-        approve_followers=selectors.approves_followers(blog),
-    )
-
-
 def blog_actor(request, blog_slug):
     """The blog's actor document, at /@blog/ for ActivityPub clients (see middleware)."""
-    return ap_response(request, _actor_document(get_blog(request, blog_slug)))
+    return ap_response(request, actor_document(get_blog(request, blog_slug)))
 
 
 def post_object(request, blog_slug, year, month, day, slug):
@@ -188,7 +173,7 @@ def webfinger(request):
         "links": [
             {"rel": "self", "type": ACTIVITY_JSON, "href": actor},
             {"rel": "http://webfinger.net/rel/profile-page", "type": "text/html", "href": actor},
-            {"rel": "http://webfinger.net/rel/avatar", "type": "image/png", "href": _blog_icon(blog)["url"]},
+            {"rel": "http://webfinger.net/rel/avatar", "type": "image/png", "href": blog_icon(blog)["url"]},
         ],
     })
 

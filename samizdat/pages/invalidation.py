@@ -43,7 +43,7 @@ PRIVATE_MODELS = {
     "comments.postmailing", "portability.importeditem", "portability.importjob", "posts.revision",
     # Federation's bookkeeping shows only in ActivityPub JSON, which is never stored; remote
     # comments and likes live in the comments and social tables and invalidate as local ones do.
-    "federation.localkey", "federation.blogfederation", "federation.remoteactor", "federation.follower",
+    "federation.localkey", "federation.blogfederation", "federation.remoteactor",
     "federation.server", "federation.inboxitem", "federation.delivery", "federation.federatedpost",
     "federation.federatedcomment", "federation.block",
     # The reader is private to each reader; the reblog setting changes only future reblogs.
@@ -60,7 +60,8 @@ PRIVATE_MODELS = {
     "account.emailaddress", "account.emailconfirmation", "usersessions.usersession", "mfa.authenticator",
     "socialaccount.socialaccount", "socialaccount.socialtoken",
 }
-# (portability.mirrorkey is public: the Mirrors page shows its public half.)
+# (portability.mirrorkey is public: the Mirrors page shows its public half; federation.follower too:
+# a blog's pages count its followers on other servers.)
 # Fields whose change alone shows nowhere public (a sign-in updates last_login; comments keep the
 # address for a few days and remember what the filter learnt and whom they were mailed to).
 PRIVATE_FIELDS = {

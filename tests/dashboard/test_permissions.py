@@ -63,6 +63,18 @@ def import_job(w):
     return blog(w, job_id=w.import_job.pk)
 
 
+def follow_request(w):
+    """A follow request from an account on another server, held for the blog, made on first use."""
+    from samizdat.federation.models import Follower, RemoteActor
+
+    if not hasattr(w, "follow_request"):
+        actor = RemoteActor.objects.create(ap_id="https://social.example/users/zoe", username="zoe",
+                                           inbox="https://social.example/users/zoe/inbox")
+        w.follow_request = Follower.objects.create(blog=w.blog, actor=actor, follow_id=f"{actor.ap_id}#f",
+                                                   status=Follower.Status.PENDING)
+    return blog(w, pk=w.follow_request.pk)
+
+
 # URL name: (method, URL arguments, POST data, who is allowed)
 MATRIX = {
     "home": ("get", lambda w: {}, None, SIGNED_IN),
@@ -123,6 +135,10 @@ MATRIX = {
     "comment_moderate": ("post", comment, {"action": "approve"}, EDITORS),
     "comment_reply": ("post", comment, {"body": "Thank you."}, EDITORS),
     "comment_post_switch": ("post", lambda w: blog(w, pk=w.post.pk), {"open": "0"}, EDITORS),
+    "followers": ("get", blog, None, EDITORS),
+    "follower_accept": ("post", follow_request, {}, EDITORS),
+    "follower_reject": ("post", follow_request, {}, EDITORS),
+    "federation_settings": ("post", blog, {"approve_followers": "on"}, OWNERS),
     "import": ("get", blog, None, OWNERS),
     "import_job": ("get", import_job, None, OWNERS),
     "export": ("get", blog, None, OWNERS),

@@ -187,3 +187,29 @@ def test_stored_pages_never_answer_activitypub_clients(blog, make_post):
         )
         assert status == "299 Django"
         assert call(PageStoreApplication(django_must_not_be_called), path)[0] == "200 OK"
+
+
+def test_actor_names_the_blogs_other_addresses_as_profile_fields(client, make_blog):
+    from samizdat.blogs.services import set_alternate_addresses
+
+    onion = "a" * 52 + "zyxw.onion"
+    blog = make_blog("harbour", title="Harbour News", language="ru")
+    blog.custom_domain, blog.onion_address = "news.example.org", onion
+    blog.save()
+    set_alternate_addresses(blog, ["harbour-mirror.example.net"], ["https://copies.example.com/harbour/"])
+    actor = ap_get(client, "/@harbour/")
+    assert actor["id"] == "http://127.0.0.1:8000/@harbour/"  # ids never move
+    assert actor["url"] == "http://news.example.org/"  # the profile link: the blog's main address
+    fields = {field["name"]: field["value"] for field in actor["attachment"]}
+    assert all(field["type"] == "PropertyValue" for field in actor["attachment"])
+    # In the blog's language, since its readers see them on their servers' profile pages.
+    assert fields["Onion-адрес (Tor Browser)"] == (
+        f'<a href="http://{onion}/" rel="me nofollow noopener noreferrer" target="_blank">{onion}</a>'
+    )
+    assert 'href="http://harbour-mirror.example.net/"' in fields["Зеркальный домен"]
+    assert 'href="https://copies.example.com/harbour/"' in fields["Статическое зеркало"]
+
+
+def test_actor_of_a_blog_with_one_address_has_no_profile_fields(client, blog):
+    actor = ap_get(client, "/@dispatch/")
+    assert actor["url"] == actor["id"] and "attachment" not in actor

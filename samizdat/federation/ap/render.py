@@ -27,6 +27,10 @@ EXTENSIONS = {
     "QuoteAuthorization": "https://w3id.org/fep/044f#QuoteAuthorization",
     "interactingObject": {"@id": "gts:interactingObject"},
     "interactionTarget": {"@id": "gts:interactionTarget"},
+    # Profile fields, as Mastodon names them.
+    "schema": "http://schema.org#",
+    "PropertyValue": "schema:PropertyValue",
+    "value": "schema:value",
 }
 CONTEXT = [AS, SECURITY, EXTENSIONS]
 
@@ -42,8 +46,21 @@ def public_key(key_id, owner, pem):
     return {"id": key_id, "owner": owner, "publicKeyPem": pem}
 
 
-def blog_actor(blog, *, public_pem, icon=None, approve_followers=False):
-    """The blog as a Person actor: @slug@host, with its collections, key, icon and description."""
+def address_field(label, url):
+    """One of the blog's other addresses as a profile field (a PropertyValue), which Mastodon,
+    Pleroma, Misskey and GoToSocial show on the profile."""
+    shown = url.split("://", 1)[-1].rstrip("/")
+    return {
+        "type": "PropertyValue", "name": str(label),
+        "value": f'<a href="{escape(url)}" rel="me nofollow noopener noreferrer" target="_blank">{escape(shown)}</a>',
+    }
+
+
+def blog_actor(blog, *, public_pem, icon=None, approve_followers=False, url=None, addresses=()):
+    """The blog as a Person actor: @slug@host, with its collections, key, icon and description.
+
+    `url`: the blog's home at its main address; `addresses`: (label, URL) of every other address
+    it is read at (onion, mirror domains, static mirrors), shown as profile fields."""
     actor = ids.actor_id(blog)
     document = {
         "@context": CONTEXT,
@@ -52,7 +69,7 @@ def blog_actor(blog, *, public_pem, icon=None, approve_followers=False):
         "preferredUsername": blog.slug,
         "name": blog.title,
         "summary": f"<p>{escape(blog.tagline)}</p>" if blog.tagline else "",
-        "url": actor,
+        "url": url or actor,
         "inbox": ids.blog_collection(blog, "inbox"),
         "outbox": ids.blog_collection(blog, "outbox"),
         "followers": ids.blog_collection(blog, "followers"),
@@ -67,6 +84,8 @@ def blog_actor(blog, *, public_pem, icon=None, approve_followers=False):
     }
     if icon:
         document["icon"] = {"type": "Image", "mediaType": icon["media_type"], "url": icon["url"]}
+    if addresses:
+        document["attachment"] = [address_field(label, address) for label, address in addresses]
     return document
 
 

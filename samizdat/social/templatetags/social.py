@@ -1,4 +1,5 @@
-"""{% load social %}: the likes of a post, a blog's follow button, and avatars, for any app's templates."""
+"""{% load social %}: the likes of a post, and avatars, for any app's templates. (A blog's follow
+button is `{% load federation %}`'s: it counts followers on other servers too.)"""
 
 from django import template
 from django.core.files.storage import default_storage
@@ -50,21 +51,6 @@ def likes(context, post):
     return {
         "post": post,
         "likes": selectors.post_likes(post, request.user) if post.is_live else None,
-        "user": request.user,
-        "request": request,
-        "csrf_token": context.get("csrf_token"),
-    }
-
-
-@register.inclusion_tag("social/_follow.html", takes_context=True)
-def follow_button(context, blog):
-    """The blog's follower count and a follow or unfollow button."""
-    request = context["request"]
-    count, following = selectors.blog_followers(blog, request.user)
-    return {
-        "blog": blog,
-        "followers": count,
-        "following": following,
         "user": request.user,
         "request": request,
         "csrf_token": context.get("csrf_token"),
