@@ -77,12 +77,16 @@ def reblog_url(request):
     elif step == "reblog":
         form = WebReblogForm(request.POST, blogs=blogs, user=request.user, action=_action(request))
         if form.is_valid():
-            data = form.cleaned_data
+            data, source = form.cleaned_data, form.source()
+            image, why_not = services.fetch_lead_image(source, blog=data["blog"], editor=request.user)
             post = services.reblog(
-                form.source(), blog=data["blog"], editor=request.user, title=data["title"],
+                source, blog=data["blog"], editor=request.user, title=data["title"],
                 comment=data["comment"], quoted_html=data["quoted_html"],
-                publish=_action(request) == "publish",
+                publish=_action(request) == "publish", image=image,
             )
+            if why_not:
+                messages.warning(request, _("The picture of the original could not be copied here (%(error)s); "
+                                            "the reblog links to it instead.") % {"error": why_not})
             return _done(request, post)
     if form is not None:
         url = form["source_url"].value()

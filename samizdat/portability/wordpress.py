@@ -8,7 +8,6 @@ again updates what was imported instead of duplicating it.
 
 import dataclasses
 import datetime
-import os
 import re
 import zoneinfo
 from collections import Counter
@@ -16,7 +15,6 @@ from urllib.parse import urlsplit
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -33,7 +31,7 @@ from samizdat.comments.models import Comment
 from samizdat.core import http
 from samizdat.pages import invalidation
 from samizdat.posts import services as post_services
-from samizdat.posts.media import store_upload
+from samizdat.posts.media import store_remote
 from samizdat.posts.models import Category, Media, Post, Tag, validate_slug
 
 from . import markup, wxr
@@ -439,10 +437,8 @@ class Importer:
         media = Media.objects.filter(pk=mapping.object_id, blog=self.blog).first() if mapping and mapping.object_id else None
         if media is None and url and self.fetch_media:
             try:
-                response = http.fetch(url, max_bytes=settings.SAMIZDAT_IMPORT_MEDIA_MAX_BYTES)
-                name = os.path.basename(urlsplit(response.url).path) or "attachment"
-                upload = SimpleUploadedFile(name, response.content, content_type=response.content_type)
-                media = store_upload(self.blog, self.editor, upload, alt=record.meta.get("_wp_attachment_image_alt", "")[:500])
+                media = store_remote(self.blog, self.editor, url, max_bytes=settings.SAMIZDAT_IMPORT_MEDIA_MAX_BYTES,
+                                     alt=record.meta.get("_wp_attachment_image_alt", "")[:500])
             except http.FetchError as exc:
                 self.summary.media_kept_remote.append((url, str(exc)))
             except ValidationError as exc:

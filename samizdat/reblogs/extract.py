@@ -74,7 +74,7 @@ def _document(content):
 
 def source_from_html(content, url):
     """Title, author, date, site, lead image and main text of an HTML page at `url`."""
-    _document(content)  # refuses what is no HTML at all, with a message
+    doc = _document(content)  # refuses what is no HTML at all, with a message
     html = content.decode("utf-8", "replace") if isinstance(content, bytes) else content
     meta = trafilatura.extract_metadata(html, default_url=url)
     main = trafilatura.extract(
@@ -99,12 +99,47 @@ def source_from_html(content, url):
         source.image_url = entry.get("photo") or source.image_url
         if entry.get("url"):
             source.url = urljoin(url, entry["url"])
+    source.image_url = source.image_url or _json_ld_image(doc)
+    if source.image_url:
+        source.image_url = urljoin(url, source.image_url.strip())
+        if not source.image_url.startswith(("http://", "https://")):
+            source.image_url = ""
+        alt = doc.xpath('//meta[@property="og:image:alt"]/@content')
+        source.image_alt = alt[0].strip()[:500] if alt else ""
     body = (entry or {}).get("content_html") or (_body_of(main) if main else "")
     source.html = sanitize_html(_drop_title(body, source.title), base_url=url)
     if not source.html.strip() and not source.title:
         raise ExtractError(_("No post was found at that address."))
     source.site_url = urljoin(source.url, "/")
     return source
+
+
+def _json_ld_image(doc):
+    """The `image` of the page's schema.org JSON-LD (an Article's, first), which trafilatura leaves out."""
+    found = []
+
+    def walk(node):
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            image = node.get("image")
+            if isinstance(image, list):
+                image = image[0] if image else None
+            if isinstance(image, dict):
+                image = image.get("url") or image.get("contentUrl")
+            if isinstance(image, str) and image.strip():
+                kinds = node.get("@type") or ""
+                kinds = " ".join(kinds) if isinstance(kinds, list) else str(kinds)
+                found.append((not ("Article" in kinds or "Posting" in kinds), image))
+            walk(node.get("@graph"))
+
+    for script in doc.xpath('//script[@type="application/ld+json"]/text()'):
+        try:
+            walk(json.loads(script))
+        except ValueError:
+            continue  # JSON-LD is only a hint
+    return min(found, key=lambda pair: pair[0])[1] if found else ""
 
 
 def _body_of(fragment):

@@ -13,18 +13,22 @@ import hashlib
 import re
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.html import escape, format_html
 from django.utils.translation import gettext as _
 
+from samizdat.core import http
 from samizdat.core.html import sanitize_html, strip_tags
 from samizdat.posts import services as post_services
+from samizdat.posts.media import IMAGE_FORMATS, store_remote
 from samizdat.posts.models import Post
 
 from .models import Reblog, ReblogSettings
 
 EXCERPT_WORDS = 55
+LEAD_IMAGE_TIMEOUT = 15.0
 
 
 @dataclasses.dataclass
@@ -38,6 +42,7 @@ class Source:
     site_url: str = ""
     published_at: datetime.datetime | None = None
     image_url: str = ""
+    image_alt: str = ""
     html: str = ""  # sanitized
     origin: str = Reblog.Origin.WEB
     original: Post | None = None
@@ -109,13 +114,21 @@ def attribution_html(source):
     return line
 
 
-def compose_text(comment, source, quoted_html, language):
-    """The reblog post's Markdown: the writer's comment, then the credited quotation."""
+def compose_text(comment, source, quoted_html, language, *, image_kept=False):
+    """The reblog post's Markdown: the writer's comment, then the credited quotation.
+
+    A lead image that could not be stored here stays a link to where it is (showing it would
+    make every reader's browser ask that host).
+    """
     with translation.override(language):
         credit = attribution_html(source)
+        picture = "" if image_kept or not source.image_url else format_html(
+            '<p><a href="{}">{}</a></p>\n',
+            source.image_url, source.image_alt or _("The original's picture"),
+        )
     # One HTML block for Markdown: it ends at the first blank line, so there must be none inside.
     quoted = re.sub(r"\n\s*\n", "\n", quoted_html.strip())
-    block = f'<section class="reblog">\n<p>{credit}</p>\n<blockquote>\n{quoted}\n</blockquote>\n</section>'
+    block = f'<section class="reblog">\n<p>{credit}</p>\n{picture}<blockquote>\n{quoted}\n</blockquote>\n</section>'
     comment = (comment or "").strip()
     return f"{comment}\n\n{block}\n" if comment else f"{block}\n"
 
@@ -125,14 +138,37 @@ def already_reblogged(blog, url):
     return Reblog.objects.filter(blog=blog, source_url=url).exists()
 
 
+def fetch_lead_image(source, *, blog, editor):
+    """(Media, "") with the page's lead image stored as `blog`'s media, or (None, why not).
+
+    Fetched through the one HTTP client, up to the upload size limit, and stored as an upload is
+    (re-encoded without EXIF or GPS data). The caller does it before the reblog's transaction.
+    """
+    if not source.image_url or source.origin != Reblog.Origin.WEB:
+        return None, ""
+    try:
+        media = store_remote(
+            blog, editor, source.image_url, max_bytes=settings.SAMIZDAT_MAX_UPLOAD_BYTES,
+            alt=source.image_alt[:500], content_types=set(IMAGE_FORMATS.values()),
+        )
+    except http.FetchError as error:
+        return None, str(error)
+    except ValidationError as error:
+        return None, " ".join(error.messages)
+    return media, ""
+
+
 @transaction.atomic
-def reblog(source, *, blog, editor, title="", comment="", quoted_html=None, publish=True, when=None):
-    """Create `blog`'s reblog of `source` as a post (published, or a draft) and its Reblog row."""
+def reblog(source, *, blog, editor, title="", comment="", quoted_html=None, publish=True, when=None, image=None):
+    """Create `blog`'s reblog of `source` as a post (published, or a draft) and its Reblog row.
+
+    `image`: the lead image as `blog`'s media (fetch_lead_image), shown as the post's picture.
+    """
     quoted = sanitize_html(source.html if quoted_html is None else quoted_html, base_url=source.url)
     post = Post(
-        blog=blog, kind=Post.Kind.POST, author=editor,
+        blog=blog, kind=Post.Kind.POST, author=editor, featured_image=image,
         title=(title or source.title or source.url)[:300],
-        source=compose_text(comment, source, quoted, blog.language),
+        source=compose_text(comment, source, quoted, blog.language, image_kept=image is not None),
     )
     if publish:
         post_services.publish_post(post, editor=editor, when=when)

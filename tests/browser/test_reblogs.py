@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from samizdat.posts.models import Post
 from tests.loopback_site import _loopback_site, web  # noqa: F401  (fixtures)
+from tests.posts.test_media import jpeg_with_gps
 
 pytestmark = pytest.mark.browser
 
@@ -50,6 +51,10 @@ def test_reblog_by_button_publishes_a_credited_reblog_and_the_original_counts_it
 
 
 def test_reblog_by_url_fetches_prefills_and_publishes(page, live_server, reblogger, sign_in, web, outside_requests):
+    # The page's lead image (OpenGraph and JSON-LD) is on the loopback site, so it can be copied.
+    web.files["candles.jpg"] = jpeg_with_gps(800, 400)
+    web.files["ghost-post.html"] = web.files["ghost-post.html"].replace(
+        b"https://wardsix.example/content/images/2026/02/candles.jpg", web.url("/candles.jpg").encode())
     sign_in(page, reblogger.username, PASSWORD)
     page.goto(live_server.url + "/dashboard/reblog/")
     page.get_by_label("Address of the post").fill(web.url("/ghost-post.html"))
@@ -68,6 +73,11 @@ def test_reblog_by_url_fetches_prefills_and_publishes(page, live_server, reblogg
     assert credit.get_by_role("link", name="The night the lights went out in Ward 6").get_attribute(
         "href") == "https://wardsix.example/lights-out/"
     expect(page.get_by_text("Our neighbours ask the right questions.")).to_be_visible()
+    # The lead image shows, copied to this site: the reader's browser never asks the source for it.
+    picture = page.locator("figure.featured img")
+    expect(picture).to_be_visible()
+    assert picture.get_attribute("src").startswith("/media/")
+    assert picture.evaluate("img => img.complete && img.naturalWidth") > 0
     # The page links to the outside site but loads nothing from it.
     assert outside_requests == []
 

@@ -1,13 +1,17 @@
 """Reblogging a page from the web by its address, against saved pages on a real loopback server."""
 
+import io
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
+from PIL import Image
 
 from samizdat.posts.models import Post
 from samizdat.reblogs import extract
 from samizdat.reblogs.models import Reblog
+from tests.posts.test_media import jpeg_with_gps
 
 URL = reverse("dashboard:reblog_url")
 
@@ -161,3 +165,70 @@ def test_invalid_publish_keeps_what_the_writer_typed(client, writer, web):
 def test_outsider_without_a_blog_gets_404(client, make_user):
     client.force_login(make_user())
     assert client.get(URL).status_code == 404
+
+
+# The lead image: found in the page, copied to the blog's media without metadata, shown on the reblog.
+
+LEAD_PAGES = {
+    "opengraph": '<meta property="og:image" content="/lead.jpg"><meta property="og:image:alt" content="Ferry at dusk">',
+    "json-ld": '<script type="application/ld+json">{"@context": "https://schema.org", "@graph": ['
+               '{"@type": "WebSite", "image": "/logo.png"}, {"@type": "NewsArticle", "headline": "Ferry fares",'
+               ' "image": {"@type": "ImageObject", "url": "/lead.jpg"}}]}</script>',
+    "h-entry": "",
+}
+
+
+def _lead_page(web, hint, image="/lead.jpg"):
+    head = LEAD_PAGES[hint].replace("/lead.jpg", image)
+    photo = f'<img class="u-photo" src="{image}" alt="">' if hint == "h-entry" else ""
+    web.files["ferry.html"] = (
+        f"<!doctype html><html><head><title>Ferry fares</title>{head}</head><body>"
+        f'<article class="h-entry"><h1 class="p-name">Ferry fares</h1>{photo}<div class="e-content">'
+        "<p>Fares go up next week, the operator told passengers on Monday.</p>"
+        "<p>Season tickets stay as they are until the spring.</p></div></article></body></html>"
+    ).encode()
+    web.files["lead.jpg"] = jpeg_with_gps(1200, 600)
+    return web.url("/ferry.html")
+
+
+@pytest.mark.parametrize("hint", ["opengraph", "json-ld", "h-entry"])
+def test_lead_image_is_found_in_opengraph_json_ld_or_h_entry(web, hint):
+    source = extract.fetch_source(_lead_page(web, hint))
+    assert source.image_url == web.url("/lead.jpg")
+
+
+def test_reblog_by_url_copies_the_lead_image_without_its_location_and_shows_it(client, writer, web):
+    response = _fetch(client, _lead_page(web, "opengraph"))
+    assert "copied to the blog" in response.content.decode()
+    assert _publish(client, writer, response).status_code == 302
+    post = Post.objects.get(blog=writer.blog)
+    media = post.featured_image
+    assert media is not None and media.blog == writer.blog and media.alt == "Ferry at dusk"
+    assert ("/lead.jpg", None) in [(path, etag) for path, etag, _agent in web.requests]
+    for name in [media.file.name, *media.renditions.values()]:
+        raw = media.file.storage.open(name).read()
+        assert b"SpyCam" not in raw and not Image.open(io.BytesIO(raw)).getexif()
+    page = Client().get(post.get_absolute_url()).content.decode()
+    assert f'<figure class="featured"><img src="{media.file.url}"' in page and 'alt="Ferry at dusk"' in page
+    assert "127.0.0.1" not in re.search(r'<figure class="featured">.*?</figure>', page, re.S)[0]
+    assert Reblog.objects.get(post=post).source_image_url == web.url("/lead.jpg")
+
+
+@pytest.mark.parametrize(
+    "image, limit, message",
+    [("/gone.jpg", None, "answered HTTP 404"), ("/lead.jpg", 2000, "larger than the limit of 2000 bytes"),
+     ("/ferry.html", None, "text/html")],
+)
+def test_lead_image_that_cannot_be_copied_stays_a_link_with_a_message(client, writer, web, settings, image, limit, message):
+    response = _fetch(client, _lead_page(web, "opengraph", image))
+    if limit:
+        settings.SAMIZDAT_MAX_UPLOAD_BYTES = limit
+    published = _publish(client, writer, response)
+    post = Post.objects.get(blog=writer.blog)
+    assert post.featured_image is None and not writer.blog.media.exists()
+    shown = client.get(published["Location"], follow=True).content.decode().replace("&#x27;", "'")
+    assert "The picture of the original could not be copied here" in shown and message in shown
+    section = re.search(r'<section class="reblog">.*?</section>', Client().get(post.get_absolute_url()).content.decode(), re.S)[0]
+    assert f'<p><a href="{web.url(image)}" rel="noopener">Ferry at dusk</a></p>' in section
+    assert "<img" not in section
+    assert Reblog.objects.get(post=post).source_image_url == web.url(image)
