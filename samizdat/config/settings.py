@@ -327,6 +327,10 @@ SAMIZDAT_HTTP_ALLOWED_NETWORKS = [
 ]
 # The reader polls each followed feed this often (minutes); errors push the next poll further out.
 SAMIZDAT_READER_POLL_MINUTES = int(os.environ.get("SAMIZDAT_READER_POLL_MINUTES", "30"))
+# Reader pruning: entries everyone has read leave after KEEP_DAYS, any entry (and the list of
+# followed blogs' posts) after KEEP_UNREAD_DAYS.
+SAMIZDAT_READER_KEEP_DAYS = int(os.environ.get("SAMIZDAT_READER_KEEP_DAYS", "30"))
+SAMIZDAT_READER_KEEP_UNREAD_DAYS = int(os.environ.get("SAMIZDAT_READER_KEEP_UNREAD_DAYS", "180"))
 SAMIZDAT_HTTP_ALLOWED_HOSTS = [
     h for h in os.environ.get("SAMIZDAT_HTTP_ALLOWED_HOSTS", "").split(",") if h.strip()
 ]

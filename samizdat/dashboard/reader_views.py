@@ -1,4 +1,4 @@
-"""The Reader: posts of followed local blogs and entries of followed feeds, and managing the list."""
+"""The Reader: posts of followed local blogs and entries of followed feeds, read marks on both, and the list."""
 
 from urllib.parse import urlsplit
 
@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +18,7 @@ from samizdat.blogs.models import Blog
 from samizdat.core.links import absolute_url
 from samizdat.reader import selectors as reader_selectors
 from samizdat.reader import services as reader_services
+from samizdat.reblogs import selectors as reblog_selectors
 from samizdat.social import selectors as social_selectors
 from samizdat.social import services as social_services
 
@@ -74,11 +75,13 @@ def reader(request):
     include_read = request.GET.get("all") == "1"
     # Unread entries a screenful at a time: marking them read brings up the next ones.
     entries = reader_selectors.entries_for(request.user, include_read=include_read)[:ENTRIES_SHOWN]
-    page_obj = _page(request, social_selectors.reader_posts(request.user), 20)
+    posts = reader_selectors.posts_for(request.user, social_selectors.reader_posts(request.user),
+                                       include_read=include_read)
     return render(request, "dashboard/reader.html", {
-        "entries": entries, "include_read": include_read, "page_obj": page_obj,
+        "entries": entries, "include_read": include_read, "page_obj": _page(request, posts, 20),
         "followed": social_selectors.followed_blogs(request.user),
         "sources": reader_selectors.sources_of(request.user),
+        "can_reblog": reblog_selectors.reblog_blogs(request.user).exists(),
     })
 
 
@@ -152,6 +155,14 @@ def mark_read(request, pk):
 
 @require_POST
 @login_required
+def mark_post_read(request, pk):
+    post = get_object_or_404(social_selectors.reader_posts(request.user), pk=pk)
+    reader_services.mark_post_read(request.user, post)
+    return _back(request)
+
+
+@require_POST
+@login_required
 def mark_all_read(request):
-    reader_services.mark_all_read(request.user)
+    reader_services.mark_all_read(request.user, posts=social_selectors.reader_posts(request.user))
     return _back(request)

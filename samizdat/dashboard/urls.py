@@ -68,6 +68,7 @@ urlpatterns = [
     path("reader/sources/<int:pk>/unsubscribe/", reader_views.unsubscribe, name="reader_unsubscribe"),
     path("reader/opml/", reader_views.opml_export, name="reader_opml"),
     path("reader/entries/<int:pk>/read/", reader_views.mark_read, name="reader_mark_read"),
+    path("reader/posts/<int:pk>/read/", reader_views.mark_post_read, name="reader_mark_post_read"),
     path("reader/read-all/", reader_views.mark_all_read, name="reader_mark_all_read"),
     path("reblog/", reblog_views.reblog_url, name="reblog_url"),
     path("reblog/post/<int:post_id>/", reblog_views.reblog_post, name="reblog_post"),

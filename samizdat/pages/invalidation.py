@@ -47,7 +47,8 @@ PRIVATE_MODELS = {
     "federation.server", "federation.inboxitem", "federation.delivery", "federation.federatedpost",
     "federation.federatedcomment", "federation.block",
     # The reader is private to each reader; the reblog setting changes only future reblogs.
-    "reader.source", "reader.entry", "reader.subscription", "reader.readmark", "reblogs.reblogsettings",
+    "reader.source", "reader.entry", "reader.subscription", "reader.readmark", "reader.postreadmark",
+    "reblogs.reblogsettings",
     # The identity provider's clients, consents, codes and tokens show on no public page.
     "oauth2_provider.application", "oauth2_provider.grant", "oauth2_provider.accesstoken",
     "oauth2_provider.refreshtoken", "oauth2_provider.idtoken", "oauth2_provider.devicegrant",

@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samizdat.posts.models import Post
+
 
 class Source(models.Model):
     class Kind(models.TextChoices):
@@ -66,6 +68,9 @@ class Entry(models.Model):
     published_at = models.DateTimeField(default=timezone.now, db_index=True)
     content_html = models.TextField(blank=True)  # sanitized
     fetched_at = models.DateTimeField(default=timezone.now)
+    # Pruned: read and old, so out of every reader's list and emptied; the row stays only while the
+    # feed still carries the item, so that the next poll does not bring it back as new.
+    pruned = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -84,3 +89,14 @@ class ReadMark(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "entry"], name="one_read_mark")]
+
+
+class PostReadMark(models.Model):
+    """A person has read a post of a blog they follow here: the reader lists it as read."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "post"], name="one_post_read_mark")]

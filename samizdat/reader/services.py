@@ -1,8 +1,15 @@
-"""Following outside feeds: subscribing (with autodiscovery), polling, OPML, read marks.
+"""Following outside feeds: subscribing (with autodiscovery), polling, OPML, read marks, pruning.
 
 Polling is polite and durable: each source remembers its ETag and Last-Modified for a
 conditional GET, and its next poll time, which moves out on errors (doubling up to a day) so
-that a broken feed is retried ever less often while the others go on.
+that a broken feed is retried ever less often while the others go on. A sweep hands each due
+feed to a task of its own (a slow feed holds up no other), after moving its next poll time out
+by a lease: a task lost with a worker is queued again once the lease is over.
+
+Pruning keeps the tables to what readers may still want: entries everyone has read go after
+SAMIZDAT_READER_KEEP_DAYS, and any entry after SAMIZDAT_READER_KEEP_UNREAD_DAYS. A pruned entry
+first loses its text and leaves every list, and its row goes once its feed no longer carries the
+item (the next poll would otherwise store it again as new), as Miniflux does.
 """
 
 import datetime
@@ -11,7 +18,7 @@ import logging
 import listparser
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from lxml import etree
@@ -19,7 +26,7 @@ from lxml import etree
 from samizdat.core import http
 
 from .feeds import NotAFeed, discover, looks_like_html, parse_feed
-from .models import Entry, ReadMark, Source, Subscription
+from .models import Entry, PostReadMark, ReadMark, Source, Subscription
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +34,9 @@ FEED_MAX_BYTES = 5 * 1024 * 1024
 FEED_TIMEOUT = 20.0
 MAX_BACKOFF = datetime.timedelta(days=1)
 OPML_MAX_FEEDS = 500
+# A due feed handed to a task is not handed out again for this long (its poll sets the real time).
+POLL_LEASE = datetime.timedelta(minutes=15)
+SWEEP_BATCH = 500
 
 
 class SubscribeError(Exception):
@@ -90,6 +100,10 @@ def unsubscribe(user, source):
 
 def _store(source, feed, response, now):
     """Save new entries (deduplicated by id and by link) and the answer's validators."""
+    guids = {item.guid for item in feed.entries}
+    links = {item.link for item in feed.entries if item.link}
+    # Pruned entries the feed no longer carries can go: they cannot come back as new.
+    source.entries.filter(pruned=True).exclude(guid__in=guids).exclude(link__in=links).delete()
     known_guids = set(source.entries.values_list("guid", flat=True))
     known_links = set(source.entries.exclude(link="").values_list("link", flat=True))
     added = 0
@@ -154,23 +168,78 @@ def poll_source(source, now=None):
         return _store(source, feed, response, now)
 
 
-def poll_due_sources(now=None):
-    """Poll every feed whose time has come; returns the number of new entries."""
+def poll_source_by_id(source_id):
+    """Poll the feed `source_id` if it still exists; the task of one feed."""
+    source = Source.objects.filter(pk=source_id, kind=Source.Kind.FEED).first()
+    return poll_source(source) if source is not None else 0
+
+
+def claim_due_sources(now=None):
+    """The ids of feeds whose time has come, each leased so that no other sweep hands it out."""
     now = now or timezone.now()
-    due = Source.objects.filter(kind=Source.Kind.FEED, next_poll_at__lte=now).order_by("next_poll_at")
-    return sum(poll_source(source, now) for source in due[:200])
+    due = Source.objects.filter(kind=Source.Kind.FEED, next_poll_at__lte=now)
+    ids = list(due.order_by("next_poll_at").values_list("pk", flat=True)[:SWEEP_BATCH])
+    # Conditional, so that of two sweeps at once each feed goes to one.
+    claimed = []
+    for pk in ids:
+        if Source.objects.filter(pk=pk, next_poll_at__lte=now).update(next_poll_at=now + POLL_LEASE):
+            claimed.append(pk)
+    return claimed
 
 
 def mark_read(user, entry):
     ReadMark.objects.get_or_create(user=user, entry=entry)
 
 
-def mark_all_read(user):
-    """Mark every entry of the user's sources read."""
-    unread = Entry.objects.filter(source__subscriptions__user=user).exclude(read_marks__user=user)
+def mark_post_read(user, post):
+    """Mark a post of a blog `user` follows here read in their reader."""
+    PostReadMark.objects.get_or_create(user=user, post=post)
+
+
+def mark_all_read(user, posts=None):
+    """Mark every entry of the user's sources read, and the posts of `posts` (the followed blogs')."""
+    unread = Entry.objects.filter(source__subscriptions__user=user, pruned=False).exclude(read_marks__user=user)
     ReadMark.objects.bulk_create(
         [ReadMark(user=user, entry_id=pk) for pk in unread.values_list("pk", flat=True)], ignore_conflicts=True
     )
+    if posts is not None:
+        unread_posts = posts.filter(published_at__gte=reader_horizon()).exclude(
+            pk__in=PostReadMark.objects.filter(user=user).values("post_id")
+        )
+        PostReadMark.objects.bulk_create(
+            [PostReadMark(user=user, post_id=pk) for pk in unread_posts.values_list("pk", flat=True)],
+            ignore_conflicts=True,
+        )
+
+
+def reader_horizon(now=None):
+    """Nothing older than this shows in the reader, read or not."""
+    return (now or timezone.now()) - datetime.timedelta(days=settings.SAMIZDAT_READER_KEEP_UNREAD_DAYS)
+
+
+def prune(now=None):
+    """Take old entries out of the reader (see the module's note); returns how many were pruned."""
+    now = now or timezone.now()
+    read_before = now - datetime.timedelta(days=settings.SAMIZDAT_READER_KEEP_DAYS)
+    horizon = reader_horizon(now)
+    # An entry is old when it is old on both clocks: a feed may date an item it just published in the past.
+    # Someone who follows the entry's feed has not read it yet.
+    unread_by_someone = Subscription.objects.filter(source_id=OuterRef("source_id")).exclude(
+        user__in=ReadMark.objects.filter(entry_id=OuterRef(OuterRef("pk"))).values("user_id")
+    )
+    old_read = Entry.objects.filter(
+        pruned=False, fetched_at__lt=read_before, published_at__lt=read_before
+    ).exclude(Exists(unread_by_someone))
+    very_old = Entry.objects.filter(pruned=False, fetched_at__lt=horizon, published_at__lt=horizon)
+    pruned = 0
+    for rows in (old_read, very_old):
+        while ids := list(rows.values_list("pk", flat=True)[:1000]):
+            with transaction.atomic():
+                ReadMark.objects.filter(entry_id__in=ids).delete()
+                pruned += Entry.objects.filter(pk__in=ids).update(pruned=True, content_html="", title="", author="")
+    # Read marks of local posts past the horizon: the reader no longer lists those posts.
+    PostReadMark.objects.filter(post__published_at__lt=horizon).delete()
+    return pruned
 
 
 # OPML (opml.org/spec2.opml): the list of feeds, to move between readers.

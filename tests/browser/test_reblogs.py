@@ -112,3 +112,28 @@ def test_reader_entry_reblogs_in_one_click_and_the_reader_asks_no_other_host(
     entry.get_by_role("button", name="Mark read").click()
     expect(page.locator("article.entry", has_text="Harbour pilots win their pay claim")).to_have_count(0)
     assert outside_requests == []
+
+
+def test_reader_lists_a_followed_local_blogs_post_reblogs_it_and_marks_it_read(
+    page, live_server, reblogger, sign_in, make_blog, make_post, outside_requests
+):
+    from samizdat.social.services import follow_blog
+
+    dockers = make_blog("dockers", title="Dockers' Union")
+    follow_blog(reblogger, dockers)
+    original = make_post(dockers, title="Ballot on the new rota", source="The vote closes on **Friday**.")
+    sign_in(page, reblogger.username, PASSWORD)
+    page.goto(live_server.url + "/dashboard/reader/")
+    block = page.locator(".reader-posts .entry", has_text="Ballot on the new rota")
+    block.get_by_role("link", name="Reblog").click()
+    page.get_by_label("Reblog to").select_option(label="Coast Weekly")
+    page.get_by_role("button", name="Reblog now").click()
+    expect(page.get_by_text("Reblogged to Coast Weekly.")).to_be_visible()
+    assert Post.objects.get(blog=reblogger.blog).reblog.original == original
+
+    page.goto(live_server.url + "/dashboard/reader/")
+    block.get_by_role("button", name="Mark read").click()
+    expect(page.get_by_text("Nothing new from the blogs you follow.")).to_be_visible()
+    page.get_by_role("link", name="Show read entries too").click()
+    expect(page.locator(".reader-posts .entry.read", has_text="Ballot on the new rota")).to_be_visible()
+    assert outside_requests == []

@@ -51,6 +51,17 @@ def entry(w):
     return w.entry
 
 
+def followed_post(w):
+    """The author's post, on a blog that every signed-in person of the world follows."""
+    from samizdat.social.services import follow_blog
+
+    if not hasattr(w, "followed"):
+        for role in SIGNED_IN:
+            follow_blog(getattr(w, role), w.blog)
+        w.followed = True
+    return w.post
+
+
 def import_job(w):
     """A finished WordPress import into the blog, made on first use."""
     from samizdat.portability.models import ImportJob
@@ -84,6 +95,7 @@ MATRIX = {
     "reader_unsubscribe": ("post", lambda w: {"pk": entry(w).source_id}, {}, SIGNED_IN),
     "reader_opml": ("get", lambda w: {}, None, SIGNED_IN),
     "reader_mark_read": ("post", lambda w: {"pk": entry(w).pk}, {}, SIGNED_IN),
+    "reader_mark_post_read": ("post", lambda w: {"pk": followed_post(w).pk}, {}, SIGNED_IN),
     "reader_mark_all_read": ("post", lambda w: {}, {}, SIGNED_IN),
     "reblog_url": ("get", lambda w: {}, None, BLOGGERS),
     "reblog_post": ("get", lambda w: {"post_id": w.post.pk}, None, BLOGGERS),

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from samizdat.reader import services
 from samizdat.reader.models import Entry, ReadMark, Source
+from samizdat.reader.tasks import poll_due_sources_task
 
 SOURCES = reverse("dashboard:reader_sources")
 
@@ -74,7 +75,7 @@ def test_new_item_is_added_once_and_a_changed_guid_with_the_same_link_is_not(rea
         "Night ferry returns", "Harbour pilots win their pay claim", "Ferry timetable changes"]
 
 
-def test_broken_feed_is_marked_with_its_error_and_backs_off_without_stopping_others(reader, web):
+def test_broken_feed_is_marked_with_its_error_and_backs_off_without_stopping_others(reader, web, immediate_tasks):
     good = services.subscribe(reader, web.url("/rss.xml"))
     broken = Source.objects.create(url=web.url("/not-a-feed.xml"))
     gone = Source.objects.create(url=web.url("/gone.xml"))
@@ -82,12 +83,14 @@ def test_broken_feed_is_marked_with_its_error_and_backs_off_without_stopping_oth
     Source.objects.update(next_poll_at=now)
     web.files["rss.xml"] = web.files["rss.xml"].replace(b"?p=401", b"?p=999").replace(
         b"ferry-timetable", b"ferry-timetable-2")
-    assert services.poll_due_sources(now) == 1
+    assert poll_due_sources_task.call_local() == 3  # each feed its own task
     broken.refresh_from_db(), gone.refresh_from_db(), good.refresh_from_db()
+    assert good.entries.count() == 3
     assert broken.broken and broken.error_count == 1 and broken.last_error
     assert "HTTP 404" in gone.last_error
     interval = services.poll_interval()
-    assert broken.next_poll_at == now + 2 * interval and good.next_poll_at == now + interval
+    assert broken.next_poll_at == broken.last_polled_at + 2 * interval
+    assert good.next_poll_at == good.last_polled_at + interval
     services.poll_source(broken, now)
     broken.refresh_from_db()
     assert broken.error_count == 2 and broken.next_poll_at == now + 4 * interval
@@ -206,12 +209,21 @@ def test_opml_import_of_a_non_opml_file_gives_a_message(client, reader):
     assert response.status_code == 400 and "not an OPML subscription list" in response.content.decode()
 
 
-def test_poll_task_polls_due_feeds(reader, web):
-    from samizdat.reader.tasks import poll_due_sources_task
-
+def test_poll_task_polls_due_feeds(reader, web, immediate_tasks):
     source = Source.objects.create(url=web.url("/atom.atom"))
     poll_due_sources_task.call_local()
     assert source.entries.count() == 1
+
+
+def test_sweep_hands_each_due_feed_out_once_until_its_lease_ends(reader, web):
+    due = Source.objects.create(url=web.url("/atom.atom"))
+    Source.objects.create(url=web.url("/rss.xml"), next_poll_at=timezone.now() + datetime.timedelta(hours=1))
+    now = timezone.now()
+    assert services.claim_due_sources(now) == [due.pk]
+    # Its task has not run yet (a busy or lost worker): the next sweeps leave it alone...
+    assert services.claim_due_sources(now + datetime.timedelta(minutes=1)) == []
+    # ...until the lease is over, when it is handed out again.
+    assert services.claim_due_sources(now + services.POLL_LEASE) == [due.pk]
 
 
 def test_polling_a_feed_leaves_the_stored_public_pages_alone(reader, web, make_post):
