@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from samizdat.posts.models import Post
+from samizdat.posts.services import save_post
 from tests.loopback_site import _loopback_site, web  # noqa: F401  (fixtures)
 from tests.posts.test_media import jpeg_with_gps
 
@@ -47,6 +48,15 @@ def test_reblog_by_button_publishes_a_credited_reblog_and_the_original_counts_it
     expect(page.locator(".reblogged-by")).to_contain_text("Reblogged by 1 blog:")
     page.locator(".reblogged-by").get_by_role("link", name="Coast Weekly").click()
     expect(page).to_have_url(re.compile(re.escape(reblog.get_absolute_url()) + "$"))
+
+    # The original is edited: the reblog says so, and links the current version.
+    original.source += "\n\nUpdate: the port reopens on Monday."
+    save_post(original, editor=original.author)
+    page.reload()
+    note = page.locator(".reblog-note")
+    expect(note).to_contain_text("The original was updated since this was reblogged.")
+    note.get_by_role("link", name="Read the current version").click()
+    expect(page.get_by_text("the port reopens on Monday")).to_be_visible()
     assert outside_requests == []
 
 
@@ -95,10 +105,12 @@ def test_reblog_by_url_bad_address_keeps_it_with_a_message(page, live_server, re
 def test_reader_entry_reblogs_in_one_click_and_the_reader_asks_no_other_host(
     page, live_server, reblogger, sign_in, web, outside_requests
 ):
-    from samizdat.reader import services as reader_services
-
-    reader_services.subscribe(reblogger, web.url("/rss.xml"))
     sign_in(page, reblogger.username, PASSWORD)
+    # Followed by the site's address: the page announces its feed.
+    page.goto(live_server.url + "/dashboard/reader/sources/")
+    page.get_by_label("Address of a feed or a site").fill(web.url("/blog.html"))
+    page.get_by_role("button", name="Follow", exact=True).click()
+    expect(page.get_by_text("You now follow The Tideline.")).to_be_visible()
     page.goto(live_server.url + "/dashboard/reader/")
     entry = page.locator("article.entry", has_text="Harbour pilots win their pay claim")
     expect(entry.get_by_role("link", name="Pilot boats")).to_be_visible()  # the image, as a link
