@@ -13,6 +13,7 @@ import lxml.etree
 import lxml.html
 import mf2py
 import trafilatura
+from trafilatura.utils import decode_file
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -26,6 +27,9 @@ HTML_TYPES = {"text/html", "application/xhtml+xml"}
 FEED_TYPES = {"application/rss+xml", "application/atom+xml", "application/feed+json", "application/xml", "text/xml"}
 MAX_PAGE_BYTES = 5 * 1024 * 1024
 TIMEOUT = 15.0
+# Page furniture inside the article that trafilatura keeps: Medium wraps a post's byline (with the
+# author's picture) and its clap count in "speechify-ignore", which its read-aloud skips too.
+CHROME = '//article//*[contains(concat(" ", normalize-space(@class), " "), " speechify-ignore ")]'
 
 
 class ExtractError(Exception):
@@ -74,8 +78,15 @@ def _document(content):
 
 def source_from_html(content, url):
     """Title, author, date, site, lead image and main text of an HTML page at `url`."""
-    doc = _document(content)  # refuses what is no HTML at all, with a message
-    html = content.decode("utf-8", "replace") if isinstance(content, bytes) else content
+    # In the encoding the page declares or, failing that, the likeliest (pages in windows-1251
+    # are still common in Russian and Kazakh).
+    html = decode_file(content) if isinstance(content, bytes) else content
+    doc = _document(html)  # refuses what is no HTML at all, with a message
+    chrome = doc.xpath(CHROME)
+    if chrome:
+        for element in chrome:
+            element.drop_tree()
+        html = lxml.html.tostring(doc, encoding="unicode")
     meta = trafilatura.extract_metadata(html, default_url=url)
     main = trafilatura.extract(
         html, url=url, output_format="html", include_images=True, include_links=True,

@@ -1,13 +1,14 @@
 """Following feeds: discovery, polling with conditional GET, back-off, dedup, read marks, OPML."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from samizdat.reader import services
-from samizdat.reader.models import Entry, ReadMark, Source
+from samizdat.reader.models import Entry, ReadMark, Source, Subscription
 from samizdat.reader.tasks import poll_due_sources_task
 
 SOURCES = reverse("dashboard:reader_sources")
@@ -94,6 +95,16 @@ def test_broken_feed_is_marked_with_its_error_and_backs_off_without_stopping_oth
     services.poll_source(broken, now)
     broken.refresh_from_db()
     assert broken.error_count == 2 and broken.next_poll_at == now + 4 * interval
+
+
+def test_broken_feed_shows_its_error_on_the_feeds_page_and_the_others_still_read(client, reader, web):
+    good = services.subscribe(reader, web.url("/rss.xml"))
+    gone = Source.objects.create(url=web.url("/gone.xml"), title="Gone Gazette")
+    Subscription.objects.create(user=reader, source=gone)
+    services.poll_source(gone), services.poll_source(good)
+    row = re.search(r'<tr class="broken">.*?</tr>', client.get(SOURCES).content.decode(), re.S)[0]
+    assert "Gone Gazette" in row and "<strong>Broken</strong>: " in row and "answered HTTP 404" in row
+    assert "Harbour pilots win their pay claim" in client.get(reverse("dashboard:reader")).content.decode()
 
 
 def test_backoff_stops_at_a_day(reader, web):

@@ -232,3 +232,23 @@ def test_lead_image_that_cannot_be_copied_stays_a_link_with_a_message(client, wr
     assert f'<p><a href="{web.url(image)}" rel="noopener">Ferry at dusk</a></p>' in section
     assert "<img" not in section
     assert Reblog.objects.get(post=post).source_image_url == web.url(image)
+
+
+def test_medium_post_is_read_without_its_byline_and_claps(web):
+    source = extract.fetch_source(web.url("/medium-post.html"))
+    assert (source.title, source.author, source.site) == (
+        "What the tenants’ union learnt from its first rent strike", "Lena Park", "Housing Notes")
+    assert source.url == "https://medium.com/housing-notes/what-the-tenants-union-learnt-5f1c2a9e07d3"
+    assert source.image_url == "https://miro.medium.com/v2/resize:fit:1200/1*Qk3pTenantsMeeting.jpeg"
+    assert "<strong>single demand</strong>" in source.html and "freeze rents for two years" in source.html
+    assert "214" not in source.html and "1*lena.jpeg" not in source.html and "storyTitle" not in source.html
+
+
+def test_page_in_windows_1251_is_read_in_its_own_encoding(web):
+    web.files["zabastovka.htm"] = (
+        '<!doctype html><html lang="ru"><head><meta charset="windows-1251"><title>Докеры вернулись</title>'
+        '</head><body><article><h1>Докеры вернулись</h1><p>После девяти дней забастовки докеры вернулись '
+        "к работе: предложение по зарплате принято.</p><p>Голосование было близким.</p></article></body></html>"
+    ).encode("cp1251")
+    source = extract.fetch_source(web.url("/zabastovka.htm"))
+    assert source.title == "Докеры вернулись" and "предложение по зарплате принято" in source.html
