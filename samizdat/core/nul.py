@@ -3,8 +3,9 @@
 A NUL reaching a PostgreSQL query fails the query (a 500, and a task that retries for ever), so it
 is kept out in two places, the same on both databases:
 
-- requests: a NUL in the address, a form body or a JSON body is answered with 400 before any view
-  runs (`RefuseNulMiddleware`), so an API client learns what was wrong;
+- requests: a NUL in the path, a form body or a JSON body is answered with 400 before any view
+  runs (`RefuseNulMiddleware`), so an API client learns what was wrong; in the query string (a
+  search pasted from somewhere) it is dropped, and the search goes on;
 - storage: text from other servers (feeds, federation, imports, fetched pages) loses its NULs when
   any model is saved (`strip_nul_before_save`), so no source is forgotten.
 """
@@ -42,7 +43,10 @@ def strip_nul_before_save(sender, instance, raw=False, **kwargs):
 
 
 def request_has_nul(request):
-    if NUL in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+    query = request.META.get("QUERY_STRING", "")
+    if "%00" in query:
+        request.META["QUERY_STRING"] = query.replace("%00", "")  # before request.GET is first read
+    if NUL in request.path:
         return True
     content_type = request.content_type or ""
     if request.method in ("GET", "HEAD", "OPTIONS") or not content_type.startswith(FORM_TYPES):
