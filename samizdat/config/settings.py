@@ -258,7 +258,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian")), ("kk", _("Kazakh"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Ours first, so that our translations win; then django-allauth's strings in Kazakh, which allauth
+# does not ship (a catalogue of its own that `make messages` compiles but never rewrites).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "accounts" / "allauth_kk"]
 # Date formats for languages Django has none for (Kazakh).
 FORMAT_MODULE_PATH = ["samizdat.config.formats"]
 TIME_ZONE = "UTC"
