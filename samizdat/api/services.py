@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from samizdat.blogs.models import Blog
 from samizdat.comments import services as comment_services
 from samizdat.dashboard import permissions as can
+from samizdat.posts import search
 from samizdat.posts import services as post_services
 from samizdat.posts.models import Category, Media, Post
 from samizdat.posts.selectors import descendant_pks
@@ -158,3 +159,21 @@ def post_for_url(url, *, blog=None):
     if blog is not None:
         found = found.filter(blog=blog)
     return found.select_related("blog", "author").first()
+
+
+BLOG_FIELDS = ("title", "tagline", "language", "time_zone")
+
+
+def update_blog(blog, data):
+    """Change a blog's title, tagline, language or time zone, checked as the settings screen checks them."""
+    old_language = blog.language
+    for field in BLOG_FIELDS:
+        if data.get(field) is not None:
+            setattr(blog, field, data[field].strip() if field in ("title", "tagline") else data[field])
+    blog.full_clean(exclude=[f.name for f in blog._meta.fields if f.name not in BLOG_FIELDS])
+    with transaction.atomic():
+        blog.save(update_fields=[field for field in BLOG_FIELDS if field in data])
+        if blog.language != old_language:
+            # PostgreSQL's search stems words by the blog's language.
+            search.reindex_blog(blog)
+    return blog

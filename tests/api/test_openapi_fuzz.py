@@ -24,6 +24,7 @@ from samizdat.blogs.services import set_role
 from samizdat.comments.models import Comment
 from samizdat.config.wsgi import application
 from samizdat.posts.models import Category, Media, Post, Tag
+from samizdat.reblogs import services as reblog_services
 
 EXAMPLES = 6
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
@@ -68,6 +69,8 @@ def world(team, make_post):
             post=post, author_name="Guest", author_email="g@example.test", body="Hi", html="<p>Hi</p>"
         ).pk,
     }
+    # A reblog, so the list of reblogs has an item whose shape the document must describe.
+    reblog_services.reblog(reblog_services.source_from_post(post), blog=team.blog, editor=team.author)
     return create_token(team.editor, name="fuzz", scopes=ALL_SCOPES)[1], ids
 
 

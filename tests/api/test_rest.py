@@ -196,3 +196,42 @@ def test_wrong_scheme_and_garbage_credentials_are_401(client, team):
         assert response.status_code == 401, header
         assert response["Content-Type"] == "application/problem+json"
         assert "Basic" not in response.get("WWW-Authenticate", "")
+
+
+def test_reader_comments_through_the_blogs_moderation(api_as, team, make_user, make_post):
+    post = make_post(team.blog, author=team.author)
+    reader = make_user("reader")
+    response = api_as(reader).post(f"{URL}/posts/{post.pk}/comments", {"body": "Solidarity!"})
+    assert response.status_code == 201, response.content
+    comment = Comment.objects.get(pk=response.json()["id"])
+    assert comment.user == reader and comment.status == "pending" and comment.html == "<p>Solidarity!</p>\n"
+    # A held comment cannot be replied to; once approved it can. The post's author is trusted.
+    api = api_as(team.author)
+    held = api.post(f"{URL}/posts/{post.pk}/comments", {"body": "Thanks", "parent": comment.pk})
+    assert held.status_code == 422 and held.json()["errors"][0]["field"] == "parent"
+    api_as(team.editor).post(f"{URL}/comments/{comment.pk}/moderate", {"action": "approve"})
+    reply = api.post(f"{URL}/posts/{post.pk}/comments", {"body": "Thanks", "parent": comment.pk})
+    assert reply.status_code == 201 and reply.json()["status"] == "approved" and reply.json()["parent"] == comment.pk
+
+
+def test_comment_on_a_closed_or_unpublished_post_is_refused(api_as, team, make_post):
+    api = api_as(team.outsider)
+    draft = make_post(team.blog, author=team.author, status=Post.Status.DRAFT)
+    assert api.post(f"{URL}/posts/{draft.pk}/comments", {"body": "Hi"}).status_code == 404
+    post = make_post(team.blog, author=team.author)
+    api_as(team.editor).patch(f"{URL}/posts/{post.pk}", {"allow_comments": False})
+    closed = api.post(f"{URL}/posts/{post.pk}/comments", {"body": "Hi"})
+    assert closed.status_code == 409 and closed.json()["code"] == "closed"
+    assert not Comment.objects.exists()
+
+
+def test_owner_changes_blog_settings_and_others_may_not(api_as, team):
+    response = api_as(team.owner).patch(URL, {"title": "Union News", "language": "kk", "time_zone": "Europe/Riga"})
+    assert response.status_code == 200, response.content
+    team.blog.refresh_from_db()
+    assert (team.blog.title, team.blog.language, team.blog.time_zone) == ("Union News", "kk", "Europe/Riga")
+    assert api_as(team.editor).patch(URL, {"title": "Mine"}).status_code == 403
+    bad = api_as(team.owner).patch(URL, {"time_zone": "Mars/Olympus", "title": "Lost"})
+    assert bad.status_code == 422 and [e["field"] for e in bad.json()["errors"]] == ["time_zone"]
+    team.blog.refresh_from_db()
+    assert team.blog.title == "Union News"

@@ -3,7 +3,7 @@
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 
-from . import comments, content, media, problems, social, terms
+from . import comments, content, media, problems, reblogs, social, terms
 from .common import CREDENTIALS
 
 # Every operation may answer these; each as a problem document (RFC 9457).
@@ -59,3 +59,4 @@ api.add_router("", content.router)
 api.add_router("", terms.router)
 api.add_router("", media.router)
 api.add_router("", comments.router)
+api.add_router("", reblogs.router)

@@ -2,6 +2,7 @@
 
 from typing import Literal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
@@ -13,10 +14,12 @@ from samizdat.api.models import Scope
 from samizdat.comments import services as comment_services
 from samizdat.comments.models import Comment
 from samizdat.dashboard import permissions as can
+from samizdat.posts.models import Post
 
 from . import render
 from .common import MAX_LIMIT, blog_and_role, cursor_page, need
-from .schemas import MAX_ID, CommentOut, CommentPage, CommentPatch, ModerationIn, ReplyIn
+from .problems import Problem
+from .schemas import MAX_ID, CommentIn, CommentOut, CommentPage, CommentPatch, ModerationIn, ReplyIn
 
 router = Router(tags=["comments"])
 
@@ -46,6 +49,30 @@ def list_comments(request, blog_slug: str, query: Query[CommentQuery]):
     if query.post is not None:
         queryset = queryset.filter(post_id=query.post)
     return cursor_page(queryset, query.cursor, query.limit, render.comment)
+
+
+@router.post("/blogs/{blog_slug}/posts/{pk}/comments", response={201: CommentOut},
+             summary="Comment on a published post as yourself (through the blog's moderation)",
+             openapi_extra={"responses": {
+                 "409": {"description": "Comments on this post are closed."},
+                 "429": {"description": "Too many comments in a short time; wait and send again."},
+             }})
+def create_comment(request, blog_slug: str, payload: CommentIn, pk: int = Path(..., ge=1, le=MAX_ID)):
+    need(request, Scope.CREATE)
+    post = Post.objects.posts().live().filter(blog__slug=blog_slug, pk=pk).select_related("blog").first()
+    if post is None:
+        raise Http404
+    # The time-to-fill check is for forms (robots are fast); an API client has no form to fill.
+    submission = comment_services.Submission(
+        body=payload.body, parent_id=payload.parent, elapsed=float(settings.SAMIZDAT_COMMENT_MIN_SECONDS)
+    )
+    try:
+        comment, _created = comment_services.submit_comment(post, submission, user=request.auth.user)
+    except comment_services.CommentRefused as error:
+        status = 429 if error.code == "rate_limited" else 409 if error.code == "closed" else 422
+        field = "parent" if error.code == "parent" else ""
+        raise Problem(status, " ".join(error.messages), errors=[(field, m) for m in error.messages], code=error.code)
+    return Status(201, render.comment(comment))
 
 
 @router.get("/blogs/{blog_slug}/comments/{pk}", response=CommentOut)

@@ -28,13 +28,14 @@ class ListQuery(Schema):
     status: Literal["draft", "scheduled", "published", "private"] | None = None
 
 
-def _closed(posts):
+def closed_posts(posts):
+    """Ids of the posts among `posts` whose comments are closed."""
     ids = [p.pk for p in posts if not p.is_page]
     return set(PostDiscussion.objects.filter(post_id__in=ids, open=False).values_list("post_id", flat=True))
 
 
 def _out(post):
-    return render.post(post, allow_comments=None if post.is_page else post.pk not in _closed([post]))
+    return render.post(post, allow_comments=None if post.is_page else post.pk not in closed_posts([post]))
 
 
 def _queryset(blog):
@@ -65,7 +66,7 @@ def _routes(kind, rule, create_schema, patch_schema, out, page_schema):
         if query.status:
             queryset = queryset.filter(status=query.status)
         page = cursor_page(queryset, query.cursor, query.limit, lambda p: p)
-        closed = _closed(page["items"])
+        closed = closed_posts(page["items"])
         page["items"] = [render.post(p, allow_comments=p.pk not in closed) for p in page["items"]]
         return page
 

@@ -235,3 +235,64 @@ class ModerationIn(Input):
 
 class ReplyIn(Input):
     body: str = Field(min_length=1, max_length=20_000)
+
+
+class ReblogSourceOut(Schema):
+    url: str
+    title: str
+    author: str
+    site: str
+    site_url: str
+    published_at: datetime | None
+    origin: Literal["local", "web"]
+    original: int | None
+    original_blog: str | None
+    via_url: str
+    via_name: str
+
+
+class ReblogOut(Schema):
+    id: int
+    post: PostOut
+    source: ReblogSourceOut
+    original_change: Literal["updated", "removed"] | None
+    created_at: datetime
+
+
+class ReblogCreatedOut(ReblogOut):
+    already_reblogged: bool
+
+
+class ReblogPage(Schema):
+    items: list[ReblogOut]
+    next_cursor: str | None
+
+
+class RebloggerOut(Schema):
+    name: str
+    url: str
+
+
+class RebloggersOut(Schema):
+    count: int
+    shown: list[RebloggerOut]
+
+
+class ReblogIn(Input):
+    post: Id | None = None
+    url: str | None = Field(default=None, min_length=1, max_length=2000, pattern=r"^https?://")
+    title: str | None = Field(default=None, min_length=1, max_length=300)
+    comment: str = Field(default="", max_length=100_000)
+    status: Literal["draft", "published"] = "draft"
+
+
+class BlogPatch(Input):
+    title: str = Field(default=None, min_length=1, max_length=200)
+    tagline: str = Field(default=None, max_length=300)
+    language: Literal["en", "ru", "kk"] = None
+    time_zone: str = Field(default=None, min_length=1, max_length=64)
+
+
+class CommentIn(Input):
+    body: str = Field(min_length=1, max_length=20_000)
+    parent: Id | None = None

@@ -5,15 +5,17 @@ from django.http import Http404
 from ninja.responses import Status
 from ninja import Path, Query, Router
 
+from samizdat.api import services as api_services
 from samizdat.api.models import Scope
 from samizdat.blogs.models import Blog, Membership
+from samizdat.dashboard import permissions as can
 from samizdat.posts.models import Post
 from samizdat.social import selectors as social_selectors
 from samizdat.social import services as social_services
 
 from . import render
 from .common import blog_and_role, cursor_page, need
-from .schemas import MAX_ID, BlogOut, BlogPage, LikesOut, UserOut
+from .schemas import MAX_ID, BlogOut, BlogPatch, BlogPage, LikesOut, UserOut
 from .terms import PageQuery
 
 router = Router(tags=["you, blogs, likes and subscriptions"])
@@ -37,6 +39,14 @@ def list_blogs(request, query: Query[PageQuery]):
 def get_blog(request, blog_slug: str):
     need(request, Scope.READ)
     blog, membership = blog_and_role(request, blog_slug)
+    return render.blog(blog, membership.role)
+
+
+@router.patch("/blogs/{blog_slug}", response=BlogOut, summary="Change the blog's title, tagline, language or time zone")
+def update_blog(request, blog_slug: str, payload: BlogPatch):
+    need(request, Scope.UPDATE)
+    blog, membership = blog_and_role(request, blog_slug, can.can_manage_blog)
+    blog = api_services.update_blog(blog, payload.model_dump(exclude_unset=True))
     return render.blog(blog, membership.role)
 
 
