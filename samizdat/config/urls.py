@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("samizdat.accounts.urls")),
     path("dashboard/tokens/", include("samizdat.api.token_urls")),
+    path("dashboard/", include("samizdat.api.webmention_dashboard_urls")),
     path("accounts/", include("allauth.urls")),
     path("dashboard/", include("samizdat.dashboard.urls")),
     path("", include("samizdat.federation.urls")),

@@ -15,7 +15,7 @@ from samizdat.posts.models import Post
 
 from . import comment_forms
 from . import permissions as can
-from .views import _page, _render, blog_view
+from .views import _render, blog_view, paginate
 
 STATUSES = [
     ("pending", Comment.Status.PENDING.label),
@@ -59,7 +59,7 @@ def comment_list(request, blog, membership):
         if post is not None:
             queryset = queryset.filter(post=post)
     queryset = queryset.order_by("-created_at", "-id")
-    page_obj = _page(request, queryset)
+    page_obj = paginate(request, queryset)
     rows = [
         (c, comment_services.reason_labels(c), _masked(c.author_email)) for c in page_obj
     ]

@@ -22,7 +22,7 @@ from samizdat.reblogs import selectors as reblog_selectors
 from samizdat.social import selectors as social_selectors
 from samizdat.social import services as social_services
 
-from .views import _page
+from .views import paginate
 
 OPML_MAX_BYTES = 1024 * 1024
 ENTRIES_SHOWN = 30
@@ -78,7 +78,7 @@ def reader(request):
     posts = reader_selectors.posts_for(request.user, social_selectors.reader_posts(request.user),
                                        include_read=include_read)
     return render(request, "dashboard/reader.html", {
-        "entries": entries, "include_read": include_read, "page_obj": _page(request, posts, 20),
+        "entries": entries, "include_read": include_read, "page_obj": paginate(request, posts, 20),
         "followed": social_selectors.followed_blogs(request.user),
         "sources": reader_selectors.sources_of(request.user),
         "can_reblog": reblog_selectors.reblog_blogs(request.user).exists(),

@@ -44,6 +44,8 @@ SECTIONS = [
     ("media", gettext_lazy("Media"), "dashboard:media_list", can.can_upload),
     ("comments", gettext_lazy("Comments"), "dashboard:comment_list", can.can_moderate_comments),
     ("followers", gettext_lazy("Followers"), "dashboard:followers", can.can_moderate_comments),
+    # The Webmention screen is the api app's (samizdat/api/webmention_views.py).
+    ("webmentions", gettext_lazy("Webmentions"), "webmentions:webmention_list", can.can_write_posts),
     ("members", gettext_lazy("Members"), "dashboard:members", can.can_manage_blog),
     ("settings", gettext_lazy("Settings"), "dashboard:settings", can.can_manage_blog),
     ("import", gettext_lazy("Import"), "dashboard:import", can.can_manage_blog),
@@ -89,7 +91,13 @@ def _render(request, template, blog, membership, section, **context):
     )
 
 
-def _page(request, queryset, per_page=25):
+def render_blog_screen(request, template, blog, membership, section, **context):
+    """A blog's screen in the dashboard's frame (its sections in the nav); for other apps' screens too."""
+    return _render(request, template, blog, membership, section, **context)
+
+
+def paginate(request, queryset, per_page=25):
+    """The page of `queryset` that the `page` query parameter asks for (the last one if past the end)."""
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
@@ -168,7 +176,7 @@ def _content_list(request, blog, membership, kind):
         get_user_model().objects.filter(posts__blog=blog, posts__kind=kind).distinct().order_by("username")
     )
     filters = forms.PostFilterForm(request.GET, authors=authors)
-    page_obj = _page(request, filters.filter(queryset))
+    page_obj = paginate(request, filters.filter(queryset))
     rows = [(post, can.can_edit_post(membership, post)) for post in page_obj]
     return _render(
         request,
@@ -307,7 +315,7 @@ def _revisions(request, blog, membership, kind, pk):
         f"{kind}s",
         post=post,
         kind=kind,
-        page_obj=_page(request, post.revisions.select_related("author"), 20),
+        page_obj=paginate(request, post.revisions.select_related("author"), 20),
     )
 
 
@@ -360,7 +368,7 @@ def tag_list(request, blog, membership):
         membership,
         "tags",
         form=form,
-        page_obj=_page(request, tags, 100),
+        page_obj=paginate(request, tags, 100),
     )
 
 
@@ -454,7 +462,7 @@ def media_list(request, blog, membership):
         else:
             messages.success(request, _("Uploaded “%(name)s”.") % {"name": media.original_name})
             return redirect("dashboard:media_list", blog.slug)
-    page_obj = _page(request, Media.objects.filter(blog=blog).select_related("uploaded_by"), 30)
+    page_obj = paginate(request, Media.objects.filter(blog=blog).select_related("uploaded_by"), 30)
     rows = [(media, can.can_edit_media(membership, media)) for media in page_obj]
     return _render(
         request,

@@ -7,7 +7,7 @@ without saying who may use it.
 import pytest
 from django.urls import reverse
 
-from samizdat.api import token_urls
+from samizdat.api import token_urls, webmention_dashboard_urls
 from samizdat.dashboard import urls
 
 ROLES = ["anonymous", "outsider", "contributor", "author", "editor", "owner", "other_owner", "admin"]
@@ -158,6 +158,9 @@ MATRIX = {
     # revoked is the owner's, so everyone else gets 404.
     "tokens:token_list": ("get", lambda w: {}, None, SIGNED_IN),
     "tokens:token_revoke": ("post", lambda w: {"pk": owner_token(w)}, {}, {"owner"}),
+    # The blog's webmentions (samizdat/api/webmention_dashboard_urls.py): every writer, each
+    # seeing those of the posts they may see.
+    "webmentions:webmention_list": ("get", blog, None, MEMBERS),
 }
 # Pages that show an anonymous visitor a way to sign in (or up) instead of redirecting at once:
 # an invitation link is opened by people who may have no account yet. Accepting still needs one.
@@ -174,6 +177,7 @@ def owner_token(w):
 
 def test_permission_matrix_names_every_dashboard_url():
     names = {p.name for p in urls.urlpatterns} | {f"tokens:{p.name}" for p in token_urls.urlpatterns}
+    names |= {f"webmentions:{p.name}" for p in webmention_dashboard_urls.urlpatterns}
     assert names == set(MATRIX)
 
 
