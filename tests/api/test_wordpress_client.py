@@ -76,6 +76,9 @@ def test_wpapi_writes_to_a_blog_as_it_would_to_wordpress(live_server, team, png)
     media = Media.objects.get()
     assert out["media"] == {"type": "image", "mime": "image/png", "alt": "A red square", "url": out["media"]["url"]}
     assert media.width == 64 and Post.objects.get(pk=post.pk).featured_image == media
+    assert out["embedded"] == {"author": "author", "media": out["media"]["url"], "terms": [["News"], ["Strike"]]}
+    assert out["listEmbedded"] == [["author", "wp:featuredmedia", "wp:term"]]  # the published one
+    assert out["fields"] == {"id": post.pk, "title": {"rendered": "Edited by wpapi"}}
     assert out["comment"] == {"status": "approved", "post": post.pk}  # the post's author is trusted
     assert [c.strip() for c in out["comments"]] == ["<p>Well done.</p>"] and Comment.objects.get().user == team.author
     assert out["badPassword"]["status"] == 401 and out["anonymousCreate"]["status"] == 401

@@ -33,6 +33,33 @@ def _rendered(text, raw=None, edit=False):
     return data
 
 
+def api_url(blog, route, request):
+    """The absolute address of a wp/v2 route of `blog` (`route` as "posts/3")."""
+    return absolute_url(f"/@{blog.slug}/wp-json/wp/v2/{route}", request)
+
+
+def _link(href, **extra):
+    return [{**extra, "href": href}]
+
+
+def _post_links(p, request):
+    plural = f"{p.kind}s"
+    links = {
+        "self": _link(api_url(p.blog, f"{plural}/{p.pk}", request)),
+        "collection": _link(api_url(p.blog, plural, request)),
+        "author": _link(api_url(p.blog, f"users/{p.author_id}", request), embeddable=True),
+        "replies": _link(api_url(p.blog, f"comments?post={p.pk}", request), embeddable=True),
+    }
+    if p.featured_image_id:
+        links["wp:featuredmedia"] = _link(api_url(p.blog, f"media/{p.featured_image_id}", request), embeddable=True)
+    if not p.is_page:
+        links["wp:term"] = [
+            {"taxonomy": "category", "embeddable": True, "href": api_url(p.blog, f"categories?post={p.pk}", request)},
+            {"taxonomy": "post_tag", "embeddable": True, "href": api_url(p.blog, f"tags?post={p.pk}", request)},
+        ]
+    return links
+
+
 def post(p, request, *, edit=False, comments_open=True):
     date, date_gmt = _dates(p.published_at or p.created_at, p.blog)
     modified, modified_gmt = _dates(p.updated_at, p.blog)
@@ -54,6 +81,7 @@ def post(p, request, *, edit=False, comments_open=True):
             sticky=False, format="standard",
             categories=[c.pk for c in p.categories.all()], tags=[t.pk for t in p.tags.all()],
         )
+    data["_links"] = _post_links(p, request)
     return data
 
 
@@ -65,6 +93,10 @@ def term(t, request, taxonomy, count=0):
     }
     if taxonomy == "category":
         data["parent"] = t.parent_id or 0
+    route = "categories" if taxonomy == "category" else "tags"
+    data["_links"] = {
+        "self": _link(api_url(t.blog, f"{route}/{t.pk}", request)), "collection": _link(api_url(t.blog, route, request)),
+    }
     return data
 
 
@@ -80,6 +112,11 @@ def media(m, request):
         "author": m.uploaded_by_id or 0, "alt_text": m.alt, "caption": {"rendered": ""},
         "media_type": "image" if m.is_image else "file", "mime_type": m.content_type,
         "media_details": details, "source_url": url,
+        "_links": {
+            "self": _link(api_url(m.blog, f"media/{m.pk}", request)), "collection": _link(api_url(m.blog, "media", request)),
+            **({"author": _link(api_url(m.blog, f"users/{m.uploaded_by_id}", request), embeddable=True)}
+               if m.uploaded_by_id else {}),
+        },
     }
 
 
@@ -91,11 +128,19 @@ def comment(c, request):
         "author_name": c.author_name, "author_url": c.author_url, "date": date, "date_gmt": date_gmt,
         "content": {"rendered": c.html, "raw": c.body}, "link": absolute_url(c.get_absolute_url(), request),
         "status": COMMENT_STATUS[c.status], "type": "comment", "meta": [],
+        "_links": {
+            "self": _link(api_url(c.post.blog, f"comments/{c.pk}", request)),
+            "collection": _link(api_url(c.post.blog, "comments", request)),
+            "up": _link(api_url(c.post.blog, f"{c.post.kind}s/{c.post_id}", request), embeddable=True, post_type=c.post.kind),
+        },
     }
 
 
-def user(u, request):
-    return {
+def user(u, request, blog=None):
+    data = {
         "id": u.pk, "name": u.name, "url": "", "description": u.bio, "slug": u.username,
         "link": absolute_url(f"/~{u.username}/", request), "avatar_urls": {}, "meta": [],
     }
+    if blog is not None:
+        data["_links"] = {"self": _link(api_url(blog, f"users/{u.pk}", request))}
+    return data

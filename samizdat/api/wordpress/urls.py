@@ -20,4 +20,5 @@ urlpatterns = [
     path("@<slug:blog_slug>/wp-json/wp/v2/comments", views.comments, name="comments"),
     path("@<slug:blog_slug>/wp-json/wp/v2/comments/<int:pk>", views.comment, name="comment"),
     path("@<slug:blog_slug>/wp-json/wp/v2/users/me", views.users_me, name="users_me"),
+    path("@<slug:blog_slug>/wp-json/wp/v2/users/<int:pk>", views.user, name="user"),
 ]

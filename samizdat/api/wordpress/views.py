@@ -14,7 +14,9 @@ import math
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -23,7 +25,7 @@ from django.views.decorators.csrf import csrf_exempt
 from samizdat.api import auth
 from samizdat.api import services as api_services
 from samizdat.api.models import Scope
-from samizdat.blogs.models import Blog
+from samizdat.blogs.models import Blog, Membership
 from samizdat.blogs.services import membership_for
 from samizdat.comments import services as comment_services
 from samizdat.comments.models import Comment, PostDiscussion
@@ -33,7 +35,7 @@ from samizdat.posts import services as post_services
 from samizdat.posts.media import delete_media, store_upload
 from samizdat.posts.models import Category, Media, Post, Tag
 
-from . import render
+from . import render, shape
 
 MAX_PER_PAGE = 100
 # WordPress's statuses in ours; "pending" (awaiting review) has no own state here: it is a draft.
@@ -71,7 +73,7 @@ def wp_endpoint(func):
             return _error_response(401, "invalid_application_password", str(error))
         try:
             with timezone.override(blog.tzinfo):
-                return func(request, blog, **kwargs)
+                return _shaped(func(request, blog, **kwargs), request, blog)
         except WPError as error:
             return _error_response(error.status, error.code, error.message, error.params)
         except ValidationError as error:
@@ -89,6 +91,14 @@ def wp_endpoint(func):
             return _error_response(413, "rest_too_large", "The request body is too large.")
 
     return wrapper
+
+
+def _shaped(response, request, blog):
+    """The answer with `_embed` and `_fields` applied (samizdat.api.wordpress.shape), when asked for."""
+    if response.status_code >= 300 or (shape.wanted_fields(request) is None and shape.wanted_embeds(request) is None):
+        return response
+    response.content = json.dumps(shape.shape(json.loads(response.content), request, blog))
+    return response
 
 
 def _methods(request, allowed):
@@ -208,7 +218,8 @@ def index(request, blog):
         routes[f"/wp/v2/{name}"] = {"namespace": "wp/v2", "methods": methods, "endpoints": [{"methods": methods, "args": {}}]}
         item = ["GET", "POST", "PUT", "PATCH", "DELETE"]
         routes[f"/wp/v2/{name}/(?P<id>[\\d]+)"] = {"namespace": "wp/v2", "methods": item, "endpoints": [{"methods": item, "args": {}}]}
-    routes["/wp/v2/users/me"] = {"namespace": "wp/v2", "methods": ["GET"], "endpoints": [{"methods": ["GET"], "args": {}}]}
+    for route in ("/wp/v2/users/me", "/wp/v2/users/(?P<id>[\\d]+)"):
+        routes[route] = {"namespace": "wp/v2", "methods": ["GET"], "endpoints": [{"methods": ["GET"], "args": {}}]}
     return JsonResponse({
         "name": blog.title, "description": blog.tagline, "url": absolute_url(blog.get_absolute_url(), request),
         "home": absolute_url(blog.get_absolute_url(), request), "gmt_offset": _gmt_offset(blog),
@@ -609,4 +620,16 @@ def comment(request, blog, pk):
 def users_me(request, blog):
     _methods(request, ("GET",))
     _need(request, Scope.READ)
-    return JsonResponse(render.user(request.grant.user, request))
+    return JsonResponse(render.user(request.grant.user, request, blog))
+
+
+@wp_endpoint
+def user(request, blog, pk):
+    """A member of the blog or an author of its published posts, as WordPress shows authors to anyone."""
+    _methods(request, ("GET",))
+    members = Membership.objects.filter(blog=blog).values("user_id")
+    authors = Post.objects.filter(blog=blog).live().values("author_id")
+    found = get_user_model().objects.filter(Q(pk__in=members) | Q(pk__in=authors), pk=pk).first()
+    if found is None:
+        raise WPError(404, "rest_user_invalid_id", "Invalid user ID.")
+    return JsonResponse(render.user(found, request, blog))

@@ -40,6 +40,15 @@ async function failure(promise) {
   const media = await wp.media().file(fs.readFileSync(pngPath), 'red.png').create({ alt_text: 'A red square' });
   out.media = { type: media.media_type, mime: media.mime_type, alt: media.alt_text, url: media.source_url };
   await wp.posts().id(created.id).update({ featured_media: media.id });
+  // _embed as themes and apps ask for it, and _fields as a script trims answers.
+  const embedded = (await wp.posts().id(created.id).embed())._embedded;
+  out.embedded = {
+    author: embedded.author[0].slug,
+    media: embedded['wp:featuredmedia'][0].source_url,
+    terms: embedded['wp:term'].map((group) => group.map((term) => term.name)),
+  };
+  out.listEmbedded = (await wp.posts().embed().perPage(5)).map((p) => Object.keys(p._embedded).sort());
+  out.fields = await wp.posts().id(created.id).param('_fields', 'id,title.rendered');
   const comment = await wp.comments().create({ post: created.id, content: 'Well done.' });
   out.comment = { status: comment.status, post: comment.post };
   out.comments = (await wp.comments().post(created.id)).map((c) => c.content.rendered);
