@@ -97,7 +97,7 @@ def _register(origin, callback):
             headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"},
         )
         data = json.loads(response.content) if response.status == 200 else None
-    except (http.FetchError, ValueError) as exc:
+    except (http.FetchError, ValueError, RecursionError) as exc:
         raise FediverseError(_("%(server)s could not be reached, or is not a fediverse server we can sign in with.")
                              % {"server": urlsplit(origin).netloc}) from exc
     if not isinstance(data, dict) or not data.get("client_id") or not data.get("client_secret"):

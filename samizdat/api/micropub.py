@@ -20,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from samizdat.blogs.models import Blog
 from samizdat.blogs.services import membership_for
 from samizdat.core.links import absolute_url
+from samizdat.core.nul import form_has_nul
 from samizdat.dashboard import permissions as can
 from samizdat.posts import services as post_services
 from samizdat.posts.media import store_upload
@@ -255,7 +256,7 @@ def _query(request, blog):
 def _json_body(request):
     try:
         body = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise MicropubError(400, "invalid_request", "The body is not JSON.")
     if not isinstance(body, dict):
         raise MicropubError(400, "invalid_request", "The body is a JSON object.")
@@ -275,6 +276,8 @@ def _post(request, blog):
                 raise MicropubError(400, "invalid_request", "Every property's value is a list.")
             return _create(request, blog, grant, properties)
     else:
+        if form_has_nul(request.POST):
+            raise MicropubError(400, "invalid_request", "A field contains the NUL character, which text cannot hold.")
         action = request.POST.get("action")
         body = {"url": request.POST.get("url")}
         if action is None:

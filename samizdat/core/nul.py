@@ -42,6 +42,11 @@ def strip_nul_before_save(sender, instance, raw=False, **kwargs):
                 setattr(instance, field.attname, without_nul(value))
 
 
+def form_has_nul(querydict):
+    """Whether any field name or value of a parsed form (multipart included) holds a NUL."""
+    return any(NUL in key or any(NUL in value for value in querydict.getlist(key)) for key in querydict)
+
+
 def request_has_nul(request):
     query = request.META.get("QUERY_STRING", "")
     if "%00" in query:
@@ -50,7 +55,7 @@ def request_has_nul(request):
         return True
     content_type = request.content_type or ""
     if request.method in ("GET", "HEAD", "OPTIONS") or not content_type.startswith(FORM_TYPES):
-        return False  # multipart fields go through forms, which refuse NUL themselves
+        return False  # multipart: forms refuse NUL themselves, the APIs ask form_has_nul
     try:
         body = request.body
     except Exception:  # too large: Django's own check answers that later
@@ -66,9 +71,14 @@ class RefuseNulMiddleware:
 
     def __call__(self, request):
         if request_has_nul(request):
+            detail = "The request contains the NUL character (\\u0000), which text cannot hold here."
+            # One body every API's clients can read: a problem document (RFC 9457, /api/v1/) whose
+            # extension members are WordPress's error shape (code, message, data.status) and
+            # Micropub's (error, error_description, W3C Micropub §4.3).
             body = {
-                "type": "about:blank", "title": "Bad request", "status": 400,
-                "detail": "The request contains the NUL character (\\u0000), which text cannot hold here.",
+                "type": "about:blank", "title": "Bad request", "status": 400, "detail": detail,
+                "code": "invalid_nul", "message": detail, "data": {"status": 400},
+                "error": "invalid_request", "error_description": detail,
             }
             return HttpResponse(json.dumps(body), status=400, content_type="application/problem+json")
         return self.get_response(request)

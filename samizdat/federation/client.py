@@ -91,7 +91,7 @@ def signed_get(url):
         _remember(server, style)
         try:
             document = json.loads(response.content)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             raise FederationError(f"{url} did not answer with JSON") from exc
         if not isinstance(document, dict):
             raise FederationError(f"{url} did not answer with a JSON object")

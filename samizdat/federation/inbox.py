@@ -57,7 +57,7 @@ def receive(request, blog=None):
         raise Refused(413, "the body is too large")
     try:
         activity = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser goes
         raise Refused(400, "the body is not JSON")
     if not isinstance(activity, dict) or not parse.ref(activity.get("actor")) or not parse.type_of(activity):
         raise Refused(400, "the body is not an activity")

@@ -92,7 +92,7 @@ def discover_client(client_id):
     if "json" in response.content_type:
         try:
             data = json.loads(response.content)
-        except ValueError:
+        except (ValueError, RecursionError):
             return client
         if isinstance(data, dict):
             if isinstance(data.get("client_name"), str) and data["client_name"].strip():

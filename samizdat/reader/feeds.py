@@ -111,7 +111,7 @@ def _parse_json_feed(content, url):
     """JSON Feed 1.0 and 1.1 (jsonfeed.org), which feedparser does not read."""
     try:
         data = json.loads(content)
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:
         raise NotAFeed(f"not JSON: {error}") from error
     if not isinstance(data, dict) or not str(data.get("version", "")).startswith("https://jsonfeed.org/version/"):
         raise NotAFeed("JSON, but not a JSON Feed")

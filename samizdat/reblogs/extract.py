@@ -219,7 +219,7 @@ def _add_oembed(source, content, url):
     try:
         response = http.fetch(urljoin(url, links[0]), max_bytes=256 * 1024, timeout=TIMEOUT)
         data = json.loads(response.content)
-    except (http.FetchError, ValueError):
+    except (http.FetchError, ValueError, RecursionError):
         return  # oEmbed is only a hint
     if not isinstance(data, dict):
         return

@@ -131,6 +131,11 @@ def test_oversized_body_is_refused(client, blog, remote, settings):
     assert post_follow(client, remote).status_code == 413
 
 
+def test_body_that_is_no_json_object_is_400(client, blog):
+    for body in (b"{not json", b"[" * 50_000, b"[]"):
+        assert client.post("/inbox", body, content_type="application/activity+json").status_code == 400
+
+
 def test_inbox_rate_limit_answers_429(client, blog, remote, settings):
     settings.SAMIZDAT_AP_INBOX_RATE_PER_MINUTE = 2
     post_follow(client, remote, follow(remote, 1))

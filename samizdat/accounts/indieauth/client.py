@@ -68,7 +68,7 @@ def discover(me):
                 "authorization_endpoint": next(iter(_links(page, "authorization_endpoint")), None),
                 "token_endpoint": next(iter(_links(page, "token_endpoint")), None),
             }
-    except (http.FetchError, ValueError) as exc:
+    except (http.FetchError, ValueError, RecursionError) as exc:
         raise IndieAuthError(_("%(site)s could not be reached, or does not say how to sign in with it.")
                              % {"site": site}) from exc
     endpoint = metadata.get("authorization_endpoint") if isinstance(metadata, dict) else None
@@ -105,7 +105,7 @@ def redeem(server, *, code, client_id, redirect_uri, verifier):
         response = http.post(server["authorization_endpoint"], body, headers={
             "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"})
         data = json.loads(response.content) if response.status == 200 else None
-    except (http.FetchError, ValueError) as exc:
+    except (http.FetchError, ValueError, RecursionError) as exc:
         raise IndieAuthError(_("The site's sign-in server could not be reached or answered something we could not use.")) from exc
     if not isinstance(data, dict) or not isinstance(data.get("me"), str):
         raise IndieAuthError(_("The site's sign-in server did not confirm who you are."))

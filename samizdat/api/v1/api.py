@@ -13,6 +13,7 @@ COMMON_ERRORS = {
     "403": "The credential lacks the scope, or your role on the blog does not allow this.",
     "404": "No such blog (or you are not its member), or no such object.",
     "413": "The request body is too large.",
+    "415": "The body is not application/json (nor multipart/form-data for uploads).",
     "422": "Fields are missing, unknown or invalid; `errors` says which and why.",
 }
 
@@ -26,7 +27,19 @@ the dashboard. Lists are newest first and paged by `cursor` (pass back `next_cur
 """
 
 
+BODY_TYPES = ("application/json", "multipart/form-data")
+
+
 class SamizdatAPI(NinjaAPI):
+    def create_temporal_response(self, request):
+        # Called by every operation before it reads the body: a body that is not JSON (nor the
+        # media upload's multipart) is refused here, rather than parsed as JSON whatever it says.
+        sent = request.META.get("CONTENT_LENGTH", "")
+        content_type = request.content_type or ""
+        if sent not in ("", "0") and content_type not in BODY_TYPES and not content_type.endswith("+json"):
+            raise problems.Problem(415, "Send the body as application/json (or multipart/form-data for uploads).")
+        return super().create_temporal_response(request)
+
     def get_openapi_schema(self, *args, **kwargs):
         schema = super().get_openapi_schema(*args, **kwargs)
         schema["components"]["schemas"]["Problem"] = problems.PROBLEM_SCHEMA

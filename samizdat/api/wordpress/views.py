@@ -30,6 +30,7 @@ from samizdat.blogs.services import membership_for
 from samizdat.comments import services as comment_services
 from samizdat.comments.models import Comment, PostDiscussion
 from samizdat.core.links import absolute_url
+from samizdat.core.nul import form_has_nul
 from samizdat.dashboard import permissions as can
 from samizdat.posts import services as post_services
 from samizdat.posts.media import delete_media, store_upload
@@ -136,12 +137,15 @@ def _body(request):
         if content_type == "application/json":
             try:
                 body = json.loads(request.body or b"{}")
-            except (ValueError, UnicodeDecodeError):
+            except (ValueError, UnicodeDecodeError, RecursionError):
+                # RecursionError: JSON nested deeper than Python's parser goes ("[[[[…").
                 raise WPError(400, "rest_invalid_json", "Invalid JSON body passed.")
             if not isinstance(body, dict):
                 raise WPError(400, "rest_invalid_json", "The JSON body must be an object.")
             data.update(body)
         elif content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            if form_has_nul(request.POST):
+                raise WPError(400, "rest_invalid_param", "A field contains the NUL character, which text cannot hold.")
             for key in request.POST:
                 values = request.POST.getlist(key)
                 data[key.removesuffix("[]")] = values if key.endswith("[]") else values[-1]
@@ -155,8 +159,11 @@ INT_LIMIT = 2**62
 def _int(data, name, default=None, minimum=-INT_LIMIT, maximum=INT_LIMIT):
     value = data.get(name, default)
     try:
+        # JSON's true and 1.5 are no integers, as WordPress's schema validation says.
+        if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+            raise ValueError(value)
         value = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise WPError(400, "rest_invalid_param", f"Invalid parameter(s): {name}", {name: f"{name} is not of type integer."})
     if value < minimum or value > maximum:
         raise WPError(400, "rest_invalid_param", f"Invalid parameter(s): {name}", {name: f"{name} is out of range."})
