@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from samizdat.blogs import services as blog_services
 from samizdat.blogs.models import Blog
 from samizdat.comments import services as comment_services
 from samizdat.dashboard import permissions as can
@@ -177,3 +178,15 @@ def update_blog(blog, data):
             # PostgreSQL's search stems words by the blog's language.
             search.reindex_blog(blog)
     return blog
+
+
+def create_blog(owner, data):
+    """Start a blog owned by `owner`, as the dashboard's New blog screen does; a taken address is a field error."""
+    try:
+        with transaction.atomic():
+            return blog_services.create_blog(
+                data["slug"], data["title"].strip(), owner=owner, tagline=data["tagline"].strip(),
+                language=data["language"], time_zone=data["time_zone"],
+            )
+    except IntegrityError:  # the same address taken at the same moment
+        raise ValidationError({"slug": _("A blog with this address already exists.")})

@@ -235,3 +235,17 @@ def test_owner_changes_blog_settings_and_others_may_not(api_as, team):
     assert bad.status_code == 422 and [e["field"] for e in bad.json()["errors"]] == ["time_zone"]
     team.blog.refresh_from_db()
     assert team.blog.title == "Union News"
+
+
+def test_anyone_starts_a_blog_and_owns_it_but_not_a_taken_or_reserved_address(api_as, team):
+    from samizdat.blogs.models import Blog
+
+    api = api_as(team.outsider)
+    response = api.post("/api/v1/blogs", {"slug": "strike-fund", "title": "Strike fund", "language": "ru"})
+    assert response.status_code == 201, response.content
+    assert response.json()["role"] == "owner" and Blog.objects.get(slug="strike-fund").language == "ru"
+    assert api.get("/api/v1/blogs/strike-fund").json()["title"] == "Strike fund"
+    for slug in ("union", "Not A Slug!"):
+        refused = api.post("/api/v1/blogs", {"slug": slug, "title": "Mine"})
+        assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "slug", slug
+    assert Blog.objects.count() == 2

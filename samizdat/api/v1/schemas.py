@@ -286,6 +286,14 @@ class ReblogIn(Input):
     status: Literal["draft", "published"] = "draft"
 
 
+class BlogIn(Input):
+    slug: str = Field(min_length=1, max_length=50)
+    title: str = Field(min_length=1, max_length=200)
+    tagline: str = Field(default="", max_length=300)
+    language: Literal["en", "ru", "kk"] = "en"
+    time_zone: str = Field(default="UTC", min_length=1, max_length=64)
+
+
 class BlogPatch(Input):
     title: str = Field(default=None, min_length=1, max_length=200)
     tagline: str = Field(default=None, max_length=300)

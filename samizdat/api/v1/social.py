@@ -15,7 +15,7 @@ from samizdat.social import services as social_services
 
 from . import render
 from .common import blog_and_role, cursor_page, need
-from .schemas import MAX_ID, BlogOut, BlogPatch, BlogPage, LikesOut, UserOut
+from .schemas import MAX_ID, BlogIn, BlogOut, BlogPatch, BlogPage, LikesOut, UserOut
 from .terms import PageQuery
 
 router = Router(tags=["you, blogs, likes and subscriptions"])
@@ -33,6 +33,13 @@ def list_blogs(request, query: Query[PageQuery]):
     roles = dict(Membership.objects.filter(user=user).values_list("blog_id", "role"))
     blogs = Blog.objects.all() if user.is_superuser else Blog.objects.filter(pk__in=roles)
     return cursor_page(blogs, query.cursor, query.limit, lambda b: render.blog(b, roles.get(b.pk, "owner")))
+
+
+@router.post("/blogs", response={201: BlogOut}, summary="Start a blog, with you as its owner")
+def create_blog(request, payload: BlogIn):
+    need(request, Scope.CREATE)
+    blog = api_services.create_blog(request.auth.user, payload.model_dump())
+    return Status(201, render.blog(blog, "owner"))
 
 
 @router.get("/blogs/{blog_slug}", response=BlogOut)
