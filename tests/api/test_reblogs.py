@@ -4,6 +4,7 @@ import pytest
 
 from samizdat.posts.models import Post
 from samizdat.reblogs.models import Reblog
+from tests.posts.test_media import jpeg_with_gps
 
 URL = "/api/v1/blogs/union"
 
@@ -73,9 +74,11 @@ def test_address_of_a_local_post_is_reblogged_as_that_post(api_as, team, origina
     assert again.status_code == 201 and again.json()["already_reblogged"] is True
 
 
-def test_page_on_the_web_is_fetched_and_credited(api_as, team, loopback_site):
+def test_page_on_the_web_is_fetched_and_credited_with_its_lead_image(api_as, team, loopback_site):
+    loopback_site.pages["/lead.jpg"] = (200, {"Content-Type": "image/jpeg"}, jpeg_with_gps(800, 400))
     url = loopback_site.page("/story", (
         "<html><head><title>Dock strike</title><meta property='og:site_name' content='Harbour News'>"
+        "<meta property='og:image' content='/lead.jpg'>"
         "<meta name='author' content='A. Writer'></head><body><article><h1>Dock strike</h1>"
         "<p>The dockers stopped work at dawn and held the gates until noon, the whole port quiet.</p>"
         "<p>Their demands are simple: safe cranes, fair shifts, and a contract in writing.</p>"
@@ -88,6 +91,20 @@ def test_page_on_the_web_is_fetched_and_credited(api_as, team, loopback_site):
     assert body["source"]["title"] == "Dock strike" and body["source"]["original"] is None
     post = Post.objects.get(pk=body["post"]["id"])
     assert "dockers stopped work" in post.html and "<script" not in post.html and "Harbour News" in post.html
+    # The lead image is the blog's media now, shown as the reblog's picture.
+    assert body["lead_image_error"] == "" and body["post"]["featured_image"] == post.featured_image_id
+    assert post.featured_image.blog == team.blog and post.featured_image.width == 800
+
+
+def test_lead_image_that_cannot_be_fetched_is_reported_and_the_reblog_still_made(api_as, team, loopback_site):
+    url = loopback_site.page("/story", (
+        "<html><head><title>Ferry fares</title><meta property='og:image' content='/missing.jpg'></head>"
+        "<body><article><p>Fares go up next week, the operator told passengers on Monday morning.</p>"
+        "<p>Season tickets stay as they are until the spring, it said.</p></article></body></html>"
+    ))
+    body = api_as(team.editor).post(f"{URL}/reblogs", {"url": url}).json()
+    assert body["lead_image_error"] and body["post"]["featured_image"] is None
+    assert Reblog.objects.get().source_image_url == loopback_site.url + "/missing.jpg"
 
 
 def test_address_that_cannot_be_fetched_is_a_url_error_and_nothing_is_stored(api_as, team, loopback_site):

@@ -91,12 +91,16 @@ def create_reblog(request, blog_slug: str, payload: ReblogIn):
         raise Problem(403, "Your role may save a reblog as a draft on this blog, but not publish it.")
     source = _source(payload)
     repeated = reblog_services.already_reblogged(blog, source.url)
+    # A web page's lead image is copied to the blog's media first, as the dashboard does.
+    image, why_not = reblog_services.fetch_lead_image(source, blog=blog, editor=request.auth.user)
     post = reblog_services.reblog(
         source, blog=blog, editor=request.auth.user, title=payload.title or "", comment=payload.comment,
-        publish=publish,
+        publish=publish, image=image,
     )
     row = _rows(blog).get(post=post)
-    return Status(201, {**_render(row, closed_posts([row.post])), "already_reblogged": repeated})
+    return Status(201, {
+        **_render(row, closed_posts([row.post])), "already_reblogged": repeated, "lead_image_error": why_not,
+    })
 
 
 @router.get("/blogs/{blog_slug}/posts/{pk}/reblogs", response=RebloggersOut,

@@ -261,6 +261,8 @@ class ReblogOut(Schema):
 
 class ReblogCreatedOut(ReblogOut):
     already_reblogged: bool
+    # Why the web page's lead image could not be copied here ("" when it was, or there was none).
+    lead_image_error: str
 
 
 class ReblogPage(Schema):
