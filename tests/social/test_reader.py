@@ -5,6 +5,7 @@ import datetime
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from samizdat.posts.models import Post
 from samizdat.social import services
@@ -13,7 +14,8 @@ READER = "/dashboard/reader/"
 
 
 def at(day):
-    return datetime.datetime(2026, 5, day, 12, tzinfo=datetime.timezone.utc)
+    # Recent days: the reader lists posts from SAMIZDAT_READER_KEEP_UNREAD_DAYS back.
+    return timezone.now().replace(hour=12) - datetime.timedelta(days=40 - day)
 
 
 def titles(response):
