@@ -63,3 +63,8 @@ def test_screen_speaks_the_readers_language(client, team, make_post):
     client.force_login(team.editor)
     page = client.get(URL, headers={"Accept-Language": "ru"}).content.decode()
     assert "Вебменшены" in page or "Упоминания" in page
+
+
+def test_screen_has_the_dashboards_stylesheet(client, team):
+    client.force_login(team.editor)
+    assert "dashboard/dashboard." in client.get(URL).content.decode()
