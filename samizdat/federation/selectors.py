@@ -3,6 +3,8 @@
 import datetime
 
 from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -13,7 +15,7 @@ from samizdat.comments.models import Comment
 from samizdat.posts.models import Post
 from samizdat.posts.selectors import live_posts
 from samizdat.reblogs.models import Reblog
-from samizdat.social.models import Avatar
+from samizdat.social.models import Avatar, Follow
 
 from .models import BlogFederation, FederatedPost, Follower
 
@@ -27,6 +29,25 @@ def approves_followers(blog):
 def follower_count(blog):
     """How many accounts on other servers follow `blog` (held requests not counted)."""
     return Follower.objects.filter(blog=blog, status=Follower.Status.ACCEPTED).count()
+
+
+def _count(queryset):
+    counted = queryset.order_by().values("blog").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def all_followers(blog, user=None):
+    """(followers of `blog` here and accepted ones on other servers, whether `user` follows it),
+    in one query: the follow button is on every public page of the blog."""
+    counts = Blog.objects.filter(pk=blog.pk).annotate(
+        here=_count(Follow.objects.filter(blog=OuterRef("pk"))),
+        elsewhere=_count(Follower.objects.filter(blog=OuterRef("pk"), status=Follower.Status.ACCEPTED)),
+        mine=Exists(Follow.objects.filter(blog=OuterRef("pk"), user=user))
+        if user is not None and user.is_authenticated else Value(False),
+    ).values("here", "elsewhere", "mine").first()
+    if counts is None:
+        return 0, False
+    return counts["here"] + counts["elsewhere"], bool(counts["mine"])
 
 
 def follow_requests(blog):

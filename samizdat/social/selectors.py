@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, OuterRef, Q, Subquery, Window
+from django.db.models import Count, OuterRef, Subquery, Window
 from django.shortcuts import get_object_or_404
 
 from samizdat.blogs.models import Blog, Membership
@@ -70,15 +70,6 @@ def post_likes(post, user=None):
             likes.count > len(rows) and Like.objects.filter(post=post, user=user).exists()
         )
     return likes
-
-
-def blog_followers(blog, user=None):
-    """(number of followers of `blog`, whether `user` is one of them), in one query."""
-    follows = Follow.objects.filter(blog=blog)
-    if user is None or not user.is_authenticated:
-        return follows.count(), False
-    counts = follows.aggregate(total=Count("pk"), mine=Count("pk", filter=Q(user=user)))
-    return counts["total"], bool(counts["mine"])
 
 
 def follower_count(blog):

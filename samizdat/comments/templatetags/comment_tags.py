@@ -1,6 +1,8 @@
 """Template tags that put comments on the public pages: `{% comments_section %}`, `{% comment_thread %}`,
 `{% comment_count post %}`, `{% follow_by_email_form blog %}`."""
 
+import datetime
+
 from django import template
 from django.core.files.storage import default_storage
 from django.utils import timezone
@@ -111,10 +113,13 @@ class _ThreadWriter:
                 self.write(node.replies, inner)
                 replies = '<ol class="children">' + "".join(inner) + "</ol>"
             created = timezone.localtime(c.created_at).replace(microsecond=0)
+            # The machine-readable instant in UTC ("Z" is 5 bytes shorter than "+00:00", times 20
+            # comments on a metered connection); the reader sees the blog's local time.
+            instant = c.created_at.astimezone(datetime.timezone.utc).replace(microsecond=0, tzinfo=None)
             out.append(_COMMENT.format(
                 depth=c.depth, held=" held" if node.own_pending else "", pk=c.pk, author=author,
                 badge=self.author_badge if c.user_id and c.user_id == self.post_author_id else "",
-                iso=escape(created.isoformat()), date=escape(format_date(created, self.date_format)),
+                iso=f"{instant.isoformat()}Z", date=escape(format_date(created, self.date_format)),
                 notice=self.notice if node.own_pending else "", html=c.html, reply=reply, replies=replies,
             ))
 

@@ -2,8 +2,6 @@
 
 from django import template
 
-from samizdat.social import selectors as social_selectors
-
 from .. import selectors
 
 register = template.Library()
@@ -14,10 +12,10 @@ def follow_button(context, blog):
     """The follow or unfollow button, and how many follow the blog: people here and fediverse
     accounts whose follow was accepted."""
     request = context["request"]
-    count, following = social_selectors.blog_followers(blog, request.user)
+    count, following = selectors.all_followers(blog, request.user)
     return {
         "blog": blog,
-        "followers": count + selectors.follower_count(blog),
+        "followers": count,
         "following": following,
         "user": request.user,
         "request": request,
