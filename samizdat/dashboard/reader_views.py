@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from samizdat.blogs.middleware import BLOG_PATH
 from samizdat.blogs.models import Blog
 from samizdat.core.links import absolute_url
+from samizdat.federation import following
 from samizdat.reader import selectors as reader_selectors
 from samizdat.reader import services as reader_services
 from samizdat.reblogs import selectors as reblog_selectors
@@ -33,6 +34,27 @@ class SubscribeForm(forms.Form):
         label=gettext_lazy("Address of a feed or a site"), max_length=2000, assume_scheme="https",
         help_text=gettext_lazy("An RSS, Atom or JSON feed, or a site's address: its feed is found for you."),
     )
+
+
+class AccountForm(forms.Form):
+    handle = forms.CharField(
+        label=gettext_lazy("Fediverse account"), max_length=500,
+        help_text=gettext_lazy("Its address, such as @name@example.social: its posts then arrive here as it makes them."),
+    )
+
+
+class ReplyForm(forms.Form):
+    """A reply to a post of a fediverse account, sent from one of the writer's blogs."""
+
+    blog = forms.ModelChoiceField(label=gettext_lazy("Reply as"), queryset=None, empty_label=None)
+    text = forms.CharField(
+        label=gettext_lazy("Your reply"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=gettext_lazy("Markdown. Sent in public from the blog's account, with your name."),
+    )
+
+    def __init__(self, *args, blogs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["blog"].queryset = blogs
 
 
 class OpmlForm(forms.Form):
@@ -88,8 +110,19 @@ def reader(request):
 @login_required
 def sources(request):
     """Follow a feed or site by its address, import or export OPML, see each feed's state."""
-    form, opml_form = SubscribeForm(), OpmlForm()
-    if request.method == "POST" and "opml" in request.FILES:
+    form, opml_form, account_form = SubscribeForm(), OpmlForm(), AccountForm()
+    if request.method == "POST" and "handle" in request.POST:
+        account_form = AccountForm(request.POST)
+        if account_form.is_valid():
+            try:
+                source = following.follow_account(request.user, account_form.cleaned_data["handle"])
+            except following.FollowError as error:
+                account_form.add_error("handle", str(error))
+            else:
+                messages.success(request, _("You now follow %(title)s; its new posts will arrive in your Reader.")
+                                 % {"title": source.title or source.url})
+                return redirect("dashboard:reader_sources")
+    elif request.method == "POST" and "opml" in request.FILES:
         opml_form = OpmlForm(request.POST, request.FILES)
         if opml_form.is_valid():
             try:
@@ -117,16 +150,19 @@ def sources(request):
                 messages.success(request, _("You now follow %(title)s.") % {"title": source.title or source.url})
                 return redirect("dashboard:reader_sources")
     return render(request, "dashboard/reader_sources.html", {
-        "form": form, "opml_form": opml_form, "sources": reader_selectors.sources_of(request.user),
-        "followed": social_selectors.followed_blogs(request.user),
-    }, status=400 if form.errors or opml_form.errors else 200)
+        "form": form, "opml_form": opml_form, "account_form": account_form,
+        "sources": reader_selectors.sources_of(request.user), "followed": social_selectors.followed_blogs(request.user),
+    }, status=400 if form.errors or opml_form.errors or account_form.errors else 200)
 
 
 @require_POST
 @login_required
 def unsubscribe(request, pk):
     source = reader_selectors.source_for(request.user, pk)
-    reader_services.unsubscribe(request.user, source)
+    if source.kind == source.Kind.ACTOR:
+        following.unfollow_account(request.user, source)  # the last reader to go ends our follow
+    else:
+        reader_services.unsubscribe(request.user, source)
     messages.success(request, _("You no longer follow %(title)s.") % {"title": source.title or source.url})
     return redirect("dashboard:reader_sources")
 
@@ -166,3 +202,24 @@ def mark_post_read(request, pk):
 def mark_all_read(request):
     reader_services.mark_all_read(request.user, posts=social_selectors.reader_posts(request.user))
     return _back(request)
+
+
+@login_required
+def reply(request, pk):
+    """Reply to a post of a followed fediverse account, as one of one's blogs."""
+    entry = reader_selectors.entry_for(request.user, pk)
+    blogs = reblog_selectors.reblog_blogs(request.user)
+    if entry.source.kind != entry.source.Kind.ACTOR or not blogs.exists():
+        raise Http404
+    form = ReplyForm(request.POST or None, blogs=blogs)
+    if request.method == "POST" and form.is_valid():
+        blog = form.cleaned_data["blog"]
+        try:
+            following.reply_to_entry(entry, blog=blog, author_name=request.user.name, text=form.cleaned_data["text"])
+        except following.FollowError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Your reply was sent as %(blog)s.") % {"blog": blog.title})
+            return redirect("dashboard:reader")
+    return render(request, "dashboard/reader_reply.html", {"form": form, "entry": entry},
+                  status=400 if form.errors else 200)

@@ -70,6 +70,7 @@ urlpatterns = [
     path("reader/entries/<int:pk>/read/", reader_views.mark_read, name="reader_mark_read"),
     path("reader/posts/<int:pk>/read/", reader_views.mark_post_read, name="reader_mark_post_read"),
     path("reader/read-all/", reader_views.mark_all_read, name="reader_mark_all_read"),
+    path("reader/entries/<int:pk>/reply/", reader_views.reply, name="reader_reply"),
     path("reblog/", reblog_views.reblog_url, name="reblog_url"),
     path("reblog/post/<int:post_id>/", reblog_views.reblog_post, name="reblog_post"),
     path("reblog/entry/<int:entry_id>/", reblog_views.reblog_entry, name="reblog_entry"),

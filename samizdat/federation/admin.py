@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from . import blocks
-from .models import Block, Delivery, Follower, InboxItem, RemoteActor, Server
+from .models import Block, Delivery, Follower, Following, InboxItem, ReaderReply, RemoteActor, Server
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -60,6 +60,19 @@ class FollowerAdmin(ReadOnly):
     def reject(self, request, queryset):
         for follower in queryset.select_related("actor", "blog"):
             services.reject_follower(follower)
+
+
+@admin.register(Following)
+class FollowingAdmin(ReadOnly):
+    """Accounts the instance actor follows for readers here (they unfollow from the Reader)."""
+
+    list_display = ["actor", "status", "created_at"]
+    list_filter = ["status"]
+
+
+@admin.register(ReaderReply)
+class ReaderReplyAdmin(ReadOnly):
+    list_display = ["blog", "author_name", "in_reply_to", "created_at"]
 
 
 @admin.register(Block)

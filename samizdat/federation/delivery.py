@@ -30,7 +30,9 @@ def backoff(attempts):
 
 
 def queue(blog, payload, inboxes):
-    """Store one Delivery of `payload` per distinct inbox and wake the worker once they are committed."""
+    """Store one Delivery of `payload` per distinct inbox and wake the worker once they are committed.
+
+    `blog`: whose actor signs it; None for the instance actor."""
     made = []
     for inbox in dict.fromkeys(i for i in inboxes if i and not blocks.is_blocked(i)):
         try:
@@ -67,9 +69,12 @@ def deliver(delivery_id, *, now=None):
     if server.resume_at and server.resume_at > now:
         Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=server.resume_at)
         return False
-    key = keys.blog_key(delivery.blog)
+    if delivery.blog is None:
+        key, key_id = keys.instance_key(), ids.instance_key_id()
+    else:
+        key, key_id = keys.blog_key(delivery.blog), ids.key_id(delivery.blog)
     try:
-        response = client.signed_post(delivery.inbox, delivery.payload, key=key, key_id=ids.key_id(delivery.blog))
+        response = client.signed_post(delivery.inbox, delivery.payload, key=key, key_id=key_id)
         status, error = response.status, ("" if response.status < 300 else response.content[:500].decode(errors="replace"))
     except FetchError as exc:
         status, error = None, str(exc)

@@ -1,7 +1,7 @@
 """What each incoming activity does: one dispatch table from (activity type, object type) to a
 handler, each calling a service. Handlers run in the worker, inside a transaction."""
 
-from . import conversations, services
+from . import conversations, following, services
 from .ap import parse
 from .client import FederationError, signed_get
 from .selectors import approves_followers
@@ -53,11 +53,16 @@ def handle_undo(activity, remote, blog):
 
 def handle_create_note(activity, remote, blog):
     """A public reply to a post or comment of ours → a comment, moderated like a local one; a quote
-    post of one of our posts → a reblog with commentary (a note may be both)."""
+    post of one of our posts → a reblog with commentary; a post of an account readers here follow
+    → an entry in their Reader (a note may be all three)."""
     note = _object(activity, remote)
-    if parse.type_of(note) not in ("Note", "Article"):
-        raise Ignored(f"a {parse.type_of(note) or 'nameless'} object is no reply")
+    if parse.type_of(note) not in POST_TYPES:
+        raise Ignored(f"a {parse.type_of(note) or 'nameless'} object is no post")
     outcomes, reasons = [], []
+    if following.receive_post(note, remote):
+        outcomes.append("an entry in the Reader")
+        if not parse.ref(note.get("inReplyTo")) and not conversations.quoted(note):
+            return outcomes[0]
     if conversations.quoted(note):
         try:
             outcomes.append(f"reblog {conversations.receive_quote(note, remote).pk} (a quote)")
@@ -75,12 +80,21 @@ def handle_create_note(activity, remote, blog):
 
 
 def handle_update_note(activity, remote, blog):
-    """An edited reply → the comment's text changes."""
+    """An edited reply → the comment's text changes; an edited post of an account readers here
+    follow → its Reader entry changes."""
+    note = _object(activity, remote)
+    if parse.type_of(note) not in POST_TYPES:
+        raise Ignored(f"{parse.type_of(note) or 'nameless'} updates are not handled")
+    entry = following.receive_post(note, remote)
     try:
-        changed = conversations.edit_reply(_object(activity, remote), remote)
+        changed = conversations.edit_reply(note, remote)
     except ValueError as exc:
+        if entry:
+            return "Reader entry edited"
         raise Ignored(str(exc))
     if not changed:
+        if entry:
+            return "Reader entry edited"
         raise Ignored("no such comment")
     return "comment edited"
 
@@ -93,6 +107,8 @@ def handle_delete(activity, remote, blog):
         return "comment removed"
     if conversations.remove_reblog(object_id, remote):
         return "quote removed"
+    if following.remove_post(object_id, remote):
+        return "Reader entry removed"
     raise Ignored("nothing of ours to delete")
 
 
@@ -137,14 +153,39 @@ def handle_quote_request(activity, remote, blog):
     return f"quote {row.pk} accepted"
 
 
+def handle_accept(activity, remote, blog):
+    """Accept of the instance actor's Follow: the account's posts now come to the Reader."""
+    if following.follow_answered(activity, remote, accepted=True):
+        return f"{remote} accepted our follow"
+    raise Ignored("no follow of ours to accept")
+
+
+def handle_reject(activity, remote, blog):
+    """Reject of the instance actor's Follow (or a removal): its readers see it in their list."""
+    if following.follow_answered(activity, remote, accepted=False):
+        return f"{remote} rejected our follow"
+    raise Ignored("no follow of ours to reject")
+
+
+# What a followed account may post and we show in the Reader; Note and Article are also replies.
+POST_TYPES = ("Note", "Article", "Page", "Question")
+
 # (activity type, object type or None for any) → handler. FEDERATION.md lists each one.
 HANDLERS = {
     ("Follow", None): handle_follow,
     ("Undo", None): handle_undo,
     ("Create", "Note"): handle_create_note,
-    # Pleroma/Akkoma and bovine may send the object by id only; it is fetched and must be a Note.
+    ("Create", "Article"): handle_create_note,
+    ("Create", "Page"): handle_create_note,
+    ("Create", "Question"): handle_create_note,
+    # Pleroma/Akkoma and bovine may send the object by id only; it is fetched and must be a post.
     ("Create", ""): handle_create_note,
     ("Update", "Note"): handle_update_note,
+    ("Update", "Article"): handle_update_note,
+    ("Update", "Page"): handle_update_note,
+    ("Update", "Question"): handle_update_note,
+    ("Accept", None): handle_accept,
+    ("Reject", None): handle_reject,
     ("Delete", None): handle_delete,
     ("Like", None): handle_like,
     ("Announce", None): handle_announce,

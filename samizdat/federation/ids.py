@@ -6,6 +6,7 @@ must never change, and a blog may move to a domain and back.
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 
 def absolute(path):
@@ -52,6 +53,11 @@ def comment_id(comment):
     return absolute(reverse("federation:comment", kwargs={"pk": getattr(comment, "pk", comment)}))
 
 
+def stamp():
+    """Milliseconds now: what makes each activity id unique."""
+    return int(timezone.now().timestamp() * 1000)
+
+
 def activity_id(obj_id, verb, stamp):
     """A unique id for an activity about `obj_id` (a Create, Update or Delete at `stamp`)."""
     return f"{obj_id}#{verb.lower()}-{stamp}"
@@ -63,3 +69,8 @@ PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 def quote_authorization_id(reblog):
     """The FEP-044f QuoteAuthorization we give a remote quote of one of our posts (its Reblog row)."""
     return absolute(reverse("federation:quote_authorization", kwargs={"pk": getattr(reblog, "pk", reblog)}))
+
+
+def reader_reply_id(reply):
+    """A reply written in the Reader, as a Note of the blog that sent it."""
+    return absolute(reverse("federation:reader_reply", kwargs={"pk": getattr(reply, "pk", reply)}))

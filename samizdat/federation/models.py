@@ -98,6 +98,41 @@ class Follower(models.Model):
         return f"{self.actor} follows {self.blog}"
 
 
+class Following(models.Model):
+    """A fediverse account this instance follows, by its instance actor, for the readers here who
+    follow it in their Reader: one follow per account, however many readers."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        ACCEPTED = "accepted", _("Following")
+
+    actor = models.OneToOneField(RemoteActor, on_delete=models.CASCADE, related_name="followed_by_us")
+    follow_id = models.URLField(max_length=500, unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"following {self.actor}"
+
+
+class ReaderReply(models.Model):
+    """A reply written in the Reader to a post of a followed account, sent as a Note from a blog's
+    actor (people here have none) and kept so its id answers with it."""
+
+    blog = models.ForeignKey(Blog, on_delete=models.CASCADE, related_name="+")
+    author_name = models.CharField(max_length=200)
+    in_reply_to = models.URLField(max_length=2000)
+    recipient = models.ForeignKey(RemoteActor, on_delete=models.CASCADE, related_name="+")
+    html = models.TextField()  # sanitized
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = _("reader replies")
+
+    def __str__(self):
+        return f"{self.blog} replied to {self.in_reply_to}"
+
+
 class Server(models.Model):
     """Another server as seen from here: which signatures it takes, and whether it is answering."""
 
@@ -152,7 +187,8 @@ class Delivery(models.Model):
         DELIVERED = "delivered", _("Delivered")
         FAILED = "failed", _("Gave up")
 
-    blog = models.ForeignKey(Blog, on_delete=models.CASCADE, related_name="deliveries")
+    # The blog whose actor sends it; empty for the instance actor (following out for the Reader).
+    blog = models.ForeignKey(Blog, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries")
     activity_id = models.URLField(max_length=500)
     activity_type = models.CharField(max_length=40)
     payload = models.JSONField()

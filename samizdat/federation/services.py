@@ -1,7 +1,6 @@
 """What federation does for a blog: followers from other servers, and the activities it sends."""
 
 from django.db import transaction
-from django.utils import timezone
 
 from samizdat.blogs.models import Blog
 
@@ -38,14 +37,10 @@ def send_actor_update(blog):
     """Send the blog's actor document, as it is now, to its followers (Update of the Person)."""
     document = actor_document(blog)
     payload = render.activity(
-        "Update", activity_id=ids.activity_id(document["id"], "update", _stamp()), actor=document["id"],
+        "Update", activity_id=ids.activity_id(document["id"], "update", ids.stamp()), actor=document["id"],
         obj=document, to=[ids.PUBLIC], cc=[ids.blog_collection(blog, "followers")],
     )
     delivery.queue(blog, payload, follower_inboxes(blog))
-
-
-def _stamp():
-    return int(timezone.now().timestamp() * 1000)
 
 
 @transaction.atomic
@@ -78,7 +73,7 @@ def reject_follower(follower):
     """An owner turns down a follow request (or removes a follower): the follower is told."""
     actor = ids.actor_id(follower.blog)
     payload = render.activity(
-        "Reject", activity_id=ids.activity_id(actor, "reject", _stamp()), actor=actor,
+        "Reject", activity_id=ids.activity_id(actor, "reject", ids.stamp()), actor=actor,
         obj=_follow_object(follower), to=[follower.actor.ap_id],
     )
     delivery.queue(follower.blog, payload, [follower.actor.inbox])
@@ -92,7 +87,7 @@ def _follow_object(follower):
 def send_accept(follower):
     actor = ids.actor_id(follower.blog)
     payload = render.activity(
-        "Accept", activity_id=ids.activity_id(actor, "accept", _stamp()), actor=actor,
+        "Accept", activity_id=ids.activity_id(actor, "accept", ids.stamp()), actor=actor,
         obj=_follow_object(follower), to=[follower.actor.ap_id],
     )
     # To the follower's own inbox: some servers (bovine) only take an Accept there.
@@ -129,7 +124,7 @@ def answer_quote_request(blog, remote, request, reblog):
     obj["instrument"] = instrument.get("id") if isinstance(instrument, dict) else instrument
     verb = "Accept" if reblog is not None else "Reject"
     payload = render.activity(
-        verb, activity_id=ids.activity_id(actor, f"{verb}-quote", _stamp()), actor=actor, obj=obj, to=[remote.ap_id],
+        verb, activity_id=ids.activity_id(actor, f"{verb}-quote", ids.stamp()), actor=actor, obj=obj, to=[remote.ap_id],
     )
     if reblog is not None:
         payload["result"] = ids.quote_authorization_id(reblog)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("actor", views.instance_actor, name="instance_actor"),
     path("inbox", views.shared_inbox, name="shared_inbox"),
     path("ap/comments/<int:pk>", views.comment_object, name="comment"),
+    path("ap/notes/<int:pk>", views.reader_reply, name="reader_reply"),
     path("ap/quote-authorizations/<int:pk>", views.quote_authorization, name="quote_authorization"),
     path("@<uslug:blog_slug>/ap/inbox", views.blog_inbox, name="inbox"),
     path("@<uslug:blog_slug>/ap/outbox", views.outbox, name="outbox"),

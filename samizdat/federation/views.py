@@ -19,6 +19,8 @@ from samizdat.social.avatars import identicon_png
 from . import ids, inbox, keys, selectors
 from .documents import actor_document, article_document, blog_icon
 from .ap import render
+from .following import reply_note
+from .models import ReaderReply
 from .negotiation import ACTIVITY_JSON, response_type, wanted_ap_type
 
 NODEINFO_SCHEMA = "http://nodeinfo.diaspora.software/ns/schema/2.1"
@@ -68,6 +70,17 @@ def comment_object(request, pk):
     else:
         in_reply_to = parent.ap_id or ids.comment_id(parent)
     response = ap_response(request, render.comment_note(comment, in_reply_to=in_reply_to, blog=comment.post.blog))
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+@require_GET
+def reader_reply(request, pk):
+    """A reply written in our Reader: the Note for ActivityPub clients, the post replied to for browsers."""
+    reply = get_object_or_404(ReaderReply.objects.select_related("blog", "recipient"), pk=pk)
+    if not wanted_ap_type(request):
+        return HttpResponseRedirect(reply.in_reply_to)
+    response = ap_response(request, reply_note(reply))
     response.headers["Vary"] = "Accept"
     return response
 

@@ -187,6 +187,49 @@ def claim_due_sources(now=None):
     return claimed
 
 
+# Sources whose entries are pushed to us (fediverse accounts, through the federation inbox).
+
+
+def follow_pushed_source(user, *, url, site_url="", title=""):
+    """Subscribe `user` to the pushed source (a fediverse account) at `url`; (source, created)."""
+    source, created = Source.objects.get_or_create(
+        url=url, defaults={"kind": Source.Kind.ACTOR, "site_url": site_url, "title": title[:300]},
+    )
+    Subscription.objects.get_or_create(user=user, source=source)
+    return source, created
+
+
+def pushed_source(url):
+    """The pushed source (a fediverse account) at `url` that somebody here follows, or None."""
+    return Source.objects.filter(kind=Source.Kind.ACTOR, url=url).first()
+
+
+def store_pushed_entry(source, *, guid, link="", title="", author="", published_at=None, content_html=""):
+    """Keep (or update) one entry a source pushed to us; `content_html` must be sanitized."""
+    now = timezone.now()
+    entry, _created = Entry.objects.update_or_create(
+        source=source, guid=guid[:2000],
+        defaults={
+            "link": link[:2000], "title": title[:500], "author": author[:200], "content_html": content_html,
+            "published_at": min(published_at or now, now), "fetched_at": now,
+        },
+    )
+    _succeeded(source, now)
+    return entry
+
+
+def remove_pushed_entry(source, guid):
+    """Forget an entry its source deleted; whether there was one."""
+    return source.entries.filter(guid=guid).delete()[0] > 0
+
+
+def record_source_error(source, message):
+    """Show a problem with a source in its reader's list (a refused follow, say)."""
+    source.error_count = max(source.error_count, 1)
+    source.last_error = message[:2000]
+    source.save(update_fields=["error_count", "last_error"])
+
+
 def mark_read(user, entry):
     ReadMark.objects.get_or_create(user=user, entry=entry)
 

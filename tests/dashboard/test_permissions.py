@@ -62,6 +62,22 @@ def followed_post(w):
     return w.post
 
 
+def actor_entry(w):
+    """A post of a fediverse account that every signed-in person of the world follows, made on first use."""
+    from samizdat.federation.models import RemoteActor
+    from samizdat.reader.models import Entry, Source, Subscription
+
+    if not hasattr(w, "actor_entry"):
+        RemoteActor.objects.create(ap_id="https://social.example/users/ann", username="ann",
+                                   inbox="https://social.example/users/ann/inbox")
+        source = Source.objects.create(kind=Source.Kind.ACTOR, url="https://social.example/users/ann", title="Ann")
+        for role in SIGNED_IN:
+            Subscription.objects.create(user=getattr(w, role), source=source)
+        w.actor_entry = Entry.objects.create(source=source, guid="https://social.example/users/ann/statuses/1",
+                                             link="https://social.example/@ann/1", content_html="<p>Hi</p>")
+    return w.actor_entry
+
+
 def import_job(w):
     """A finished WordPress import into the blog, made on first use."""
     from samizdat.portability.models import ImportJob
@@ -97,6 +113,8 @@ MATRIX = {
     "reader_mark_read": ("post", lambda w: {"pk": entry(w).pk}, {}, SIGNED_IN),
     "reader_mark_post_read": ("post", lambda w: {"pk": followed_post(w).pk}, {}, SIGNED_IN),
     "reader_mark_all_read": ("post", lambda w: {}, {}, SIGNED_IN),
+    # Replying to a fediverse account's post takes a blog to reply as.
+    "reader_reply": ("get", lambda w: {"pk": actor_entry(w).pk}, None, BLOGGERS),
     "reblog_url": ("get", lambda w: {}, None, BLOGGERS),
     "reblog_post": ("get", lambda w: {"post_id": w.post.pk}, None, BLOGGERS),
     "reblog_entry": ("get", lambda w: {"entry_id": entry(w).pk}, None, BLOGGERS),

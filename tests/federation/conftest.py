@@ -88,6 +88,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self._send(401)
         if self.path == "/users/alice":
             return self._send(200, json.dumps(remote.actor_document()).encode())
+        if self.path.startswith("/.well-known/webfinger?resource=acct%3Aalice%40"):
+            links = [{"rel": "self", "type": "application/activity+json", "href": remote.actor_id}]
+            return self._send(200, json.dumps({"subject": "acct:alice", "links": links}).encode(),
+                              content_type="application/jrd+json")
         if self.path in remote.documents:
             return self._send(200, json.dumps(remote.documents[self.path]).encode())
         if self.path == "/avatar.png":

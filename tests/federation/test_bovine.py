@@ -129,3 +129,25 @@ def test_bovine_like_is_counted(peers):
     code = "import json; from samizdat.social.models import Like; print(json.dumps(list(Like.objects.values_list('local', 'actor_id'))))"
     likes = wait_for(lambda: query(instance, code), timeout=60)
     assert likes == [[False, peer.actor_id]], logs(instance, peer)
+
+
+FOLLOW_OUT = """
+from samizdat.accounts.models import User
+from samizdat.federation.following import follow_account
+print(follow_account(User.objects.get(username="writer"), "@{handle}").url)
+"""
+
+
+def test_reader_follows_the_bovine_user_and_its_notes_reach_the_reader(peers):
+    instance, peer = peers
+    source = instance.python(FOLLOW_OUT.replace("{handle}", f"{peer.handle}@127.0.0.1:{peer.port}"))
+    assert source == peer.actor_id
+    followed = lambda: any(item.get("type") == "Follow" for item in peer.client("inbox"))  # noqa: E731
+    assert wait_for(followed, timeout=60), logs(instance, peer)
+    peer.client("accept-follows")
+    state = "import json; from samizdat.federation.models import Following; print(json.dumps(list(Following.objects.values_list('status', flat=True))))"
+    assert wait_for(lambda: query(instance, state) == ["accepted"], timeout=60), logs(instance, peer)
+    peer.client("note", "<p>Notes from the herd</p>")
+    entries = "import json; from samizdat.reader.models import Entry; print(json.dumps([e.content_html for e in Entry.objects.all()]))"
+    arrived = wait_for(lambda: query(instance, entries), timeout=60)
+    assert arrived and "Notes from the herd" in arrived[0], logs(instance, peer)

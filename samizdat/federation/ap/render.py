@@ -217,6 +217,28 @@ def quote_authorization(authorization_id, *, blog_actor, target, quote):
     }
 
 
+def reader_reply_note(reply, *, note_id, url, recipient):
+    """A reply written in the Reader, as a Note from the blog's actor naming its writer, addressed
+    and tagged to the author replied to (`recipient`: actor id, handle) so their thread shows it."""
+    blog = reply.blog
+    content = f"<p><strong>{escape(reply.author_name)}</strong>:</p>{reply.html}"
+    actor_id, handle = recipient
+    return {
+        "@context": CONTEXT,
+        "id": note_id,
+        "type": "Note",
+        "attributedTo": ids.actor_id(blog),
+        "inReplyTo": reply.in_reply_to,
+        "content": content,
+        "contentMap": {blog.language: content},
+        "url": url,
+        "published": reply.created_at.isoformat(),
+        "tag": [{"type": "Mention", "href": actor_id, "name": handle or actor_id}],
+        "to": [ids.PUBLIC],
+        "cc": [ids.blog_collection(blog, "followers"), actor_id],
+    }
+
+
 def tombstone(object_id, *, former_type, deleted):
     return {"@context": AS, "id": object_id, "type": "Tombstone", "formerType": former_type, "deleted": deleted}
 

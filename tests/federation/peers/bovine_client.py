@@ -2,6 +2,7 @@
 
 Usage: bovine_client.py DOMAIN SECRET CMD [ARG...]
 CMD: whoami | follow ACTOR | following | inbox | reply URL TEXT | like URL | undo-like LIKE_ID
+     | accept-follows | note TEXT
 Prints JSON, one document a line. Adapted from ../shared/peers/bovine/client.py.
 """
 
@@ -52,6 +53,25 @@ async def main(domain, secret, cmd, *args):
                         "cc": [to, me["followers"]], "object": note}
             response = await client.send_to_outbox(activity)
             print(json.dumps({"status": response.status, "location": response.headers.get("location")}))
+        elif cmd == "note":
+            # A public note to the user's followers.
+            note = {"type": "Note", "attributedTo": me["id"], "content": args[0], "to": [PUBLIC],
+                    "cc": [me["followers"]]}
+            activity = {"@context": AS, "type": "Create", "actor": me["id"], "to": [PUBLIC], "cc": [me["followers"]],
+                        "object": note}
+            response = await client.send_to_outbox(activity)
+            print(json.dumps({"status": response.status, "location": response.headers.get("location")}))
+        elif cmd == "accept-follows":
+            # bovine never accepts a follow by itself: accept every Follow in the inbox.
+            for item in await collection(client, me["inbox"]):
+                if item.get("type") != "Follow":
+                    continue
+                actor = item["actor"]["id"] if isinstance(item["actor"], dict) else item["actor"]
+                target = item["object"]["id"] if isinstance(item["object"], dict) else item["object"]
+                accept = {"@context": AS, "type": "Accept", "actor": me["id"], "to": [actor],
+                          "object": {"type": "Follow", "id": item["id"], "actor": actor, "object": target}}
+                response = await client.send_to_outbox(accept)
+                print(json.dumps({"accepted": item["id"], "status": response.status}))
         elif cmd == "like":
             url, to = args
             activity = {"@context": AS, "type": "Like", "actor": me["id"], "object": url, "to": [to]}

@@ -1,0 +1,167 @@
+"""Two Samizdat instances on loopback, each a real server with its worker: a reader on B follows a
+blog on A from the Reader, A's posts and edits reach B's Reader, and a reply written on B arrives on
+A as a comment under the post."""
+
+import json
+import re
+import socket
+
+import httpx
+import pytest
+
+from tests.instances import Instance, scratch_database, wait_for
+
+PASSWORD = "a long test passphrase 42"
+SETUP_A = f"""
+from samizdat.accounts.services import create_user
+from samizdat.blogs.services import create_blog
+from samizdat.comments.models import CommentSettings
+user = create_user("writer", "{PASSWORD}", email="writer@example.test")
+blog = create_blog("dispatch", "The Dispatch", owner=user)
+CommentSettings.objects.create(blog=blog, policy="open", notify_authors=False)
+"""
+SETUP_B = f"""
+from samizdat.accounts.services import create_user
+from samizdat.blogs.services import create_blog
+user = create_user("vera", "{PASSWORD}", email="vera@example.test", display_name="Vera Z.")
+create_blog("harbour", "Harbour News", owner=user)
+"""
+PUBLISH = """
+from samizdat.accounts.models import User
+from samizdat.blogs.models import Blog
+from samizdat.posts.models import Post
+from samizdat.posts.services import publish_post
+user = User.objects.get(username="writer")
+post = publish_post(Post(blog=Blog.objects.get(slug="dispatch"), author=user, title="Heat survey",
+                         source="The city measured the heat.", excerpt="What the heat did."), editor=user)
+print(post.get_absolute_url())
+"""
+EDIT = """
+from samizdat.accounts.models import User
+from samizdat.posts.models import Post
+from samizdat.posts.services import save_post
+post = Post.objects.get(slug="heat-survey")
+post.title, post.source = "Heat survey, corrected", "The city measured the heat twice."
+save_post(post, editor=User.objects.get(username="writer"))
+"""
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _serve(instance, port, setup):
+    instance.env.update(SAMIZDAT_SITE_URL=f"http://127.0.0.1:{port}", SAMIZDAT_HTTP_ALLOWED_NETWORKS="127.0.0.1/32")
+    instance.run("migrate", "--verbosity", "0")
+    instance.python(setup)
+    instance.start("serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1", "--no-collectstatic",
+                   log_name="serve.log")
+    instance.start("worker", log_name="worker.log")
+    instance.base = f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory):
+    """Instances A (a blog, dispatch) and B (a reader, vera, with a blog), started once for the module."""
+    workdir = tmp_path_factory.mktemp("two-instances")
+    with scratch_database() as url_a, scratch_database() as url_b:
+        a = Instance(workdir / "a", database_url=url_a)
+        b = Instance(workdir / "b", database_url=url_b)
+        try:
+            for instance, setup in ((a, SETUP_A), (b, SETUP_B)):
+                instance.data_dir.mkdir()
+                _serve(instance, free_port(), setup)
+            for instance in (a, b):
+                assert wait_for(lambda: _up(instance), timeout=60), logs(a, b)
+            yield a, b
+        finally:
+            a.stop()
+            b.stop()
+
+
+def _up(instance):
+    try:
+        return httpx.get(instance.base + "/", timeout=5).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def logs(*instances):
+    return "\n".join(
+        f"--- {path.name} of {instance.data_dir.name}\n" + path.read_text()[-3000:]
+        for instance in instances for path in (instance.data_dir / "serve.log", instance.data_dir / "worker.log")
+    )
+
+
+def query(instance, code):
+    return json.loads(instance.python(code))
+
+
+@pytest.fixture(scope="module")
+def vera(sites):
+    """Vera signed in on B, in a browser-like client keeping cookies."""
+    _a, b = sites
+    client = httpx.Client(base_url=b.base, timeout=30)
+    response = client.post("/accounts/login/", data={"login": "vera", "password": PASSWORD,
+                                                     "csrfmiddlewaretoken": token(client, "/accounts/login/")})
+    assert response.status_code == 302, response.text[:2000]
+    yield client
+    client.close()
+
+
+def token(client, path):
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', client.get(path).text).group(1)
+
+
+def test_reader_on_b_follows_a_blog_on_a(sites, vera):
+    a, b = sites
+    handle = f"@dispatch@{a.base.split('://')[1]}"
+    response = vera.post("/dashboard/reader/sources/", data={
+        "handle": handle, "csrfmiddlewaretoken": token(vera, "/dashboard/reader/sources/"),
+    })
+    assert response.status_code == 302, response.text[:3000]
+    followers = "import json; from samizdat.federation.models import Follower; print(json.dumps(list(Follower.objects.values_list('actor__ap_id', 'status'))))"
+    assert wait_for(lambda: query(a, followers) == [[f"{b.base}/actor", "accepted"]], timeout=60), logs(a, b)
+    following = "import json; from samizdat.federation.models import Following; print(json.dumps(list(Following.objects.values_list('status', flat=True))))"
+    assert wait_for(lambda: query(b, following) == ["accepted"], timeout=60), logs(a, b)
+    assert "The Dispatch" in vera.get("/dashboard/reader/sources/").text
+    # A counts B among the blog's followers.
+    assert "1 follower" in httpx.get(f"{a.base}/@dispatch/").text
+
+
+def test_post_published_on_a_arrives_in_the_reader_on_b(sites, vera):
+    a, b = sites
+    a.post_url = a.base + a.python(PUBLISH)
+    arrived = wait_for(lambda: "Heat survey" in vera.get("/dashboard/reader/").text, timeout=90)
+    assert arrived, logs(a, b)
+    page = vera.get("/dashboard/reader/").text
+    assert f'href="{a.post_url}"' in page and "The city measured the heat." in page
+
+
+def test_edit_on_a_updates_the_entry_on_b(sites, vera):
+    a, b = sites
+    a.python(EDIT)
+    assert wait_for(lambda: "Heat survey, corrected" in vera.get("/dashboard/reader/").text, timeout=90), logs(a, b)
+    assert "measured the heat twice" in vera.get("/dashboard/reader/").text
+
+
+def test_reply_from_b_arrives_as_a_comment_on_a(sites, vera):
+    a, b = sites
+    reply_path = re.search(r'href="(/dashboard/reader/entries/\d+/reply/)"', vera.get("/dashboard/reader/").text).group(1)
+    form = vera.get(reply_path).text
+    blog_id = re.search(r'<option value="(\d+)"[^>]*>Harbour News</option>', form).group(1)
+    response = vera.post(reply_path, data={
+        "blog": blog_id, "text": "We measured it on *our* street too.", "csrfmiddlewaretoken": token(vera, reply_path),
+    })
+    assert response.status_code == 302, response.text[:3000]
+    code = "import json; from samizdat.comments.models import Comment; print(json.dumps([[c.local, c.status, c.author_name, c.author_url, c.html] for c in Comment.objects.all()]))"
+    comments = wait_for(lambda: query(a, code), timeout=90)
+    assert comments, logs(a, b)
+    [(local, status, name, url, html)] = comments
+    assert local is False and status == "approved"
+    assert name == "Harbour News" and url == f"{b.base}/@harbour/"
+    assert "Vera Z." in html and "<em>our</em> street" in html
+    page = httpx.get(a.post_url).text
+    assert "<em>our</em> street" in page and f'href="{b.base}/@harbour/"' in page
