@@ -13,12 +13,12 @@ from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.text import Truncator
 from django.views.decorators.csrf import csrf_exempt
 
 from samizdat.blogs.models import Blog
 from samizdat.blogs.services import membership_for
+from samizdat.core.dates import read_datetime
 from samizdat.core.links import absolute_url
 from samizdat.core.nul import form_has_nul
 from samizdat.dashboard import permissions as can
@@ -110,7 +110,7 @@ def _fields(properties, post):
     fields = {}
     if "content" in properties or "photo" in properties:
         text = _text(properties.get("content")) if "content" in properties else post.source
-        photos = [p if isinstance(p, str) else p.get("value", "") for p in properties.get("photo", [])]
+        photos = [p.get("value", "") if isinstance(p, dict) else p for p in properties.get("photo", [])]
         for url in photos:
             if not isinstance(url, str) or not url.startswith(("http://", "https://")):
                 raise MicropubError(400, "invalid_request", "A photo is a URL or an uploaded file.")
@@ -125,7 +125,7 @@ def _fields(properties, post):
     if "mp-slug" in properties:
         fields["slug"] = _text(properties["mp-slug"])
     if "published" in properties:
-        when = parse_datetime(_text(properties["published"]))
+        when = read_datetime(_text(properties["published"]))
         if when is None:
             raise MicropubError(400, "invalid_request", "published is not an ISO 8601 date and time.")
         fields["published_at"] = when

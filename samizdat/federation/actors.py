@@ -30,7 +30,7 @@ def store_actor(document):
     remote, _ = RemoteActor.objects.update_or_create(
         ap_id=actor.id,
         defaults={
-            "type": actor.type, "username": actor.username[:200], "name": actor.name[:200],
+            "type": actor.type[:40], "username": actor.username[:200], "name": actor.name[:200],
             "url": actor.url, "inbox": actor.inbox, "shared_inbox": actor.shared_inbox,
             "key_id": actor.key_id, "public_key_pem": actor.public_key_pem, "icon_url": actor.icon_url,
             "fetched_at": timezone.now(),

@@ -5,10 +5,10 @@ import datetime
 
 from django.conf import settings
 from django.urls import Resolver404, resolve
-from django.utils.dateparse import parse_datetime
 
 from samizdat.comments import services as comments
 from samizdat.comments.models import Comment
+from samizdat.core.dates import read_datetime
 from samizdat.posts.models import Post
 from samizdat.reblogs import services as reblogs
 from samizdat.reblogs.models import Reblog
@@ -46,7 +46,11 @@ def local_target(url):
         post = Post.objects.posts().live().select_related("blog").filter(
             blog__slug=kw["blog_slug"], slug=kw["slug"]
         ).first()
-        if post is None or post.local_date() != datetime.date(kw["year"], kw["month"], kw["day"]):
+        try:
+            day = datetime.date(kw["year"], kw["month"], kw["day"])
+        except ValueError:  # the address matches the pattern, but no calendar has that day
+            raise NotOurs(f"{url} is no live post")
+        if post is None or post.local_date() != day:
             raise NotOurs(f"{url} is no live post")
         return post, None
     if match.view_name == "federation:comment":
@@ -93,7 +97,7 @@ def receive_reply(note, remote):
     post, parent = local_target(parse.ref(note.get("inReplyTo")))
     if not is_public(note):
         raise NotOurs("a private message is no comment")
-    published = parse_datetime(parse.text(note.get("published"))) if note.get("published") else None
+    published = read_datetime(parse.text(note.get("published"))) if note.get("published") else None
     try:
         return comments.receive_remote_comment(
             post, parent=parent, ap_id=parse.ref(note["id"]), html=note_html(note), created_at=published,

@@ -61,6 +61,8 @@ def receive(request, blog=None):
         raise Refused(400, "the body is not JSON")
     if not isinstance(activity, dict) or not parse.ref(activity.get("actor")) or not parse.type_of(activity):
         raise Refused(400, "the body is not an activity")
+    if len(parse.text(activity.get("id"))) > parse.MAX_ID:
+        raise Refused(400, "the activity's id is too long")
     actor_id = parse.ref(activity["actor"])
     activity_id = parse.ref(activity.get("id")) or ""
     if blocks.is_blocked(actor_id):

@@ -15,9 +15,9 @@ from urllib.parse import urljoin
 import feedparser
 import lxml.etree
 import lxml.html
-from django.utils.dateparse import parse_datetime
 from django.utils.html import linebreaks
 
+from samizdat.core.dates import read_datetime
 from samizdat.core.html import link_remote_images, sanitize_html
 
 FEED_LINK_TYPES = (
@@ -85,7 +85,7 @@ def parse_feed(content, url):
     if head.startswith(b"{"):
         return _parse_json_feed(content, url)
     parsed = feedparser.parse(io.BytesIO(content), response_headers={"content-location": url})
-    if not parsed.version:
+    if not parsed.get("version"):  # absent, not even "", for some bytes feedparser gives up on
         raise NotAFeed(str(parsed.get("bozo_exception") or "not RSS, Atom or JSON Feed"))
     site_url = parsed.feed.get("link") or url
     entries = []
@@ -125,7 +125,7 @@ def _parse_json_feed(content, url):
             continue
         authors = item.get("authors") or ([item["author"]] if isinstance(item.get("author"), dict) else [])
         author = next((str(a.get("name")) for a in authors if isinstance(a, dict) and a.get("name")), "")
-        published = parse_datetime(str(item.get("date_published") or item.get("date_modified") or ""))
+        published = read_datetime(str(item.get("date_published") or item.get("date_modified") or ""))
         body = item.get("content_html") or ""
         if not body and item.get("content_text"):
             body = linebreaks(str(item["content_text"]), autoescape=True)

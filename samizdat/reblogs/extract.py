@@ -15,11 +15,11 @@ import mf2py
 import trafilatura
 from trafilatura.utils import decode_file
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from samizdat.core import http
-from samizdat.core.html import sanitize_html
+from samizdat.core.dates import read_date, read_datetime
+from samizdat.core.html import sanitize_html, xml_text
 
 from .services import Source
 
@@ -60,9 +60,9 @@ def _to_datetime(value):
     if isinstance(value, datetime.datetime):
         moment = value
     else:
-        moment = parse_datetime(str(value))
+        moment = read_datetime(value)
         if moment is None:
-            day = parse_date(str(value)[:10])
+            day = read_date(str(value)[:10])
             if day is None:
                 return None
             moment = datetime.datetime(day.year, day.month, day.day, 12)
@@ -165,7 +165,8 @@ def _drop_title(html, title):
     """Without the heading that repeats the title, which the reblog shows as its own title."""
     if not html or not title:
         return html
-    doc = lxml.html.fragment_fromstring(html, create_parent="div")
+    # lxml refuses text with control characters, which a page's h-entry may well carry.
+    doc = lxml.html.fragment_fromstring(xml_text(html), create_parent="div")
     for heading in doc.iter("h1", "h2"):
         if heading.text_content().strip() == title.strip():
             heading.drop_tree()

@@ -19,7 +19,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
 from samizdat.api import auth
@@ -29,6 +28,7 @@ from samizdat.blogs.models import Blog, Membership
 from samizdat.blogs.services import membership_for
 from samizdat.comments import services as comment_services
 from samizdat.comments.models import Comment, PostDiscussion
+from samizdat.core.dates import read_datetime
 from samizdat.core.links import absolute_url
 from samizdat.core.nul import form_has_nul
 from samizdat.dashboard import permissions as can
@@ -286,7 +286,7 @@ def _post_data(blog, kind, data):
         out["status"] = STATUS_IN[status]
     when = data.get("date_gmt") or data.get("date")
     if when:
-        parsed = parse_datetime(str(when))
+        parsed = read_datetime(when)
         if parsed is None:
             raise WPError(400, "rest_invalid_param", "Invalid parameter(s): date", {"date": "Invalid date."})
         if data.get("date_gmt") and timezone.is_naive(parsed):

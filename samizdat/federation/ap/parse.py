@@ -6,6 +6,10 @@ reference be an id string or an embedded object; every reader here accepts all o
 
 import dataclasses
 
+# Our columns for ids and addresses hold 500 characters (PostgreSQL refuses more); no server
+# mints longer ids, so a longer one is treated as absent rather than cut into another address.
+MAX_ID = 500
+
 
 class ParseError(ValueError):
     """The document lacks something we need."""
@@ -23,7 +27,7 @@ def ref(value):
         value = value[0] if value else None
     if isinstance(value, dict):
         value = value.get("id") or value.get("href")
-    return value if isinstance(value, str) else ""
+    return value if isinstance(value, str) and len(value) <= MAX_ID else ""
 
 
 def text(value):
@@ -33,7 +37,7 @@ def text(value):
 
 
 def _http(url):
-    return url if isinstance(url, str) and url.startswith(("https://", "http://")) else ""
+    return url if isinstance(url, str) and url.startswith(("https://", "http://")) and len(url) <= MAX_ID else ""
 
 
 def type_of(document):
