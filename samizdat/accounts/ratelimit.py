@@ -4,7 +4,8 @@ Plain functions over `Attempt` rows, one action name each: sign-in and two-facto
 failures; sign-up and password reset count every request (each one may send an email); the
 federation inbox can use them with its own action name. Each limit allows `max_failures`
 failures of one identity (an account or a client address) within a sliding `window`; past that,
-the caller answers 429 with the seconds returned by `retry_after`.
+the caller answers 429 with the seconds returned by `retry_after`. The APIs count wrong
+credentials per address (as sign-in counts wrong passwords) and writes per account.
 
 Identities are stored only as keyed hashes (HMAC-SHA256 with SECRET_KEY). Whoever holds the
 server holds the key and could still test guesses (IPv4 has few addresses), so rows are also
@@ -29,7 +30,12 @@ REAUTHENTICATE = "reauthenticate"
 FEDIVERSE_APP = "fediverse_app"
 SIGNUP = "signup"
 PASSWORD_RESET = "password_reset"
+API_AUTH = "api_auth"
+API_WRITE = "api_write"
 HOUR = datetime.timedelta(hours=1)
+MINUTE = datetime.timedelta(minutes=1)
+# Counted over the sign-in window (SAMIZDAT_LOGIN_RATE_WINDOW); the others within an hour at most.
+_LOGIN_WINDOW_ACTIONS = [LOGIN, MFA, REAUTHENTICATE, API_AUTH]
 
 
 @dataclass(frozen=True)
@@ -98,9 +104,9 @@ def purge_attempts(*, now=None):
     """Delete attempts older than their action's window; how many."""
     now = now or timezone.now()
     login_window = datetime.timedelta(seconds=settings.SAMIZDAT_LOGIN_RATE_WINDOW)
-    old = Attempt.objects.filter(action__in=[LOGIN, MFA, REAUTHENTICATE], created_at__lt=now - login_window)
+    old = Attempt.objects.filter(action__in=_LOGIN_WINDOW_ACTIONS, created_at__lt=now - login_window)
     deleted, _by_model = old.delete()
-    old = Attempt.objects.exclude(action__in=[LOGIN, MFA, REAUTHENTICATE]).filter(created_at__lt=now - HOUR)
+    old = Attempt.objects.exclude(action__in=_LOGIN_WINDOW_ACTIONS).filter(created_at__lt=now - HOUR)
     deleted_hourly, _by_model = old.delete()
     return deleted + deleted_hourly
 
@@ -139,3 +145,14 @@ def fediverse_app_limits(ip):
     """Servers one client address may make the instance register with (fediverse sign-in) in an hour:
     each is an outgoing request and a stored app, so typing names in a loop must not be free."""
     return [Limit("address", address_key(ip), settings.SAMIZDAT_FEDIVERSE_REGISTRATIONS_PER_HOUR, HOUR)]
+
+
+def api_auth_limits(ip):
+    """Wrong API credentials (tokens, application passwords) sent from one client address."""
+    window = datetime.timedelta(seconds=settings.SAMIZDAT_LOGIN_RATE_WINDOW)
+    return [Limit("address", address_key(ip), settings.SAMIZDAT_API_AUTH_FAILURES_PER_ADDRESS, window)]
+
+
+def api_write_limits(user_pk):
+    """Writes through the APIs by one account a minute, whichever of its credentials it uses."""
+    return [Limit("account", account_key(f"user:{user_pk}"), settings.SAMIZDAT_API_WRITES_PER_MINUTE, MINUTE)]

@@ -6,12 +6,19 @@ Every API surface (/api/v1/, /wp-json/, Micropub) asks `authenticate`. It accept
 - `Authorization: Basic <username:application password>`, as WordPress clients send;
 - `Authorization: Bearer <OAuth 2 / IndieAuth access token>` issued by this instance's provider
   (samizdat.provider): `_oauth_grant` asks its one function for the user and scopes.
+
+It also applies the API's rate limits (samizdat.accounts.ratelimit, as sign-in does): wrong
+credentials per client address, and writes per account; past either, `RateLimited` (429).
 """
 
 import base64
 import binascii
 import dataclasses
 
+from django.conf import settings
+
+from samizdat.accounts import ratelimit
+from samizdat.core.clients import client_address
 from samizdat.provider import services as provider_services
 
 from . import tokens
@@ -19,6 +26,17 @@ from . import tokens
 
 class AuthError(Exception):
     """Credentials were sent but are wrong, revoked or malformed (401)."""
+
+
+class RateLimited(Exception):
+    """Too many wrong credentials from this address, or writes by this account (429, Retry-After)."""
+
+    def __init__(self, message, retry_after):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -84,7 +102,30 @@ def authenticate(request, *, form_token=None):
     """The request's Grant, None when it sent no credentials, AuthError when they are wrong.
 
     `form_token` is an access token sent in a form body (Micropub allows `access_token` there).
+    RateLimited while the address has sent too many wrong credentials (checked before these are
+    tried, so a guess that happens to be right tells nothing), or the account made too many writes.
     """
+    if not request.headers.get("Authorization") and not form_token:
+        return None
+    limits = ratelimit.api_auth_limits(client_address(request))
+    wait = ratelimit.retry_after(ratelimit.API_AUTH, limits)
+    if wait:
+        raise RateLimited("Too many wrong credentials were sent from your address. Try again later.", wait)
+    try:
+        grant = _read_credentials(request, form_token)
+    except AuthError:
+        ratelimit.record_failure(ratelimit.API_AUTH, address=limits[0].key)
+        raise
+    if request.method in WRITE_METHODS and settings.SAMIZDAT_API_WRITES_PER_MINUTE > 0:
+        limits = ratelimit.api_write_limits(grant.user.pk)
+        wait = ratelimit.retry_after(ratelimit.API_WRITE, limits)
+        if wait:
+            raise RateLimited("Too many changes in a short time with this account. Try again later.", wait)
+        ratelimit.record_failure(ratelimit.API_WRITE, account=limits[0].key)
+    return grant
+
+
+def _read_credentials(request, form_token):
     header = request.headers.get("Authorization", "")
     scheme, _sep, value = header.partition(" ")
     scheme = scheme.lower()
@@ -94,6 +135,4 @@ def authenticate(request, *, form_token=None):
         return from_basic(*parse_basic(value))
     if header:
         raise AuthError("Use a Bearer token or Basic credentials with an application password.")
-    if form_token:
-        return from_bearer(form_token)
-    return None
+    return from_bearer(form_token)

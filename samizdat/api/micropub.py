@@ -302,6 +302,10 @@ def _handle(view):
                 return view(request, blog)
         except MicropubError as error:
             return _error(error.status, error.error, error.description, error.scope)
+        except auth.RateLimited as error:
+            response = _error(429, "too_many_requests", str(error))
+            response["Retry-After"] = str(error.retry_after)
+            return response
         except ValidationError as error:
             messages = [f"{k}: {' '.join(v)}" for k, v in getattr(error, "message_dict", {"": error.messages}).items()]
             return _error(400, "invalid_request", "; ".join(messages))

@@ -386,6 +386,10 @@ SAMIZDAT_LOGIN_RATE_WINDOW = int(os.environ.get("SAMIZDAT_LOGIN_RATE_WINDOW", 15
 # address, within an hour; past that, 429 with Retry-After (each request may send an email).
 SAMIZDAT_SIGNUP_RATE_PER_HOUR = int(os.environ.get("SAMIZDAT_SIGNUP_RATE_PER_HOUR", 5))
 SAMIZDAT_PASSWORD_RESET_RATE_PER_HOUR = int(os.environ.get("SAMIZDAT_PASSWORD_RESET_RATE_PER_HOUR", 5))
+# The APIs (/api/v1/, WordPress API, Micropub): wrong credentials one client address may send within
+# the sign-in window, and writes one account may make a minute; past either, 429 with Retry-After.
+SAMIZDAT_API_AUTH_FAILURES_PER_ADDRESS = int(os.environ.get("SAMIZDAT_API_AUTH_FAILURES_PER_ADDRESS", 20))
+SAMIZDAT_API_WRITES_PER_MINUTE = int(os.environ.get("SAMIZDAT_API_WRITES_PER_MINUTE", 60))
 
 # Federation (ActivityPub): the largest activity an inbox takes, and how many POSTs one client
 # address may make to the inboxes per minute (past that, 429 with Retry-After; 0: no limit).

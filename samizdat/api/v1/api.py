@@ -15,6 +15,8 @@ COMMON_ERRORS = {
     "413": "The request body is too large.",
     "415": "The body is not application/json (nor multipart/form-data for uploads).",
     "422": "Fields are missing, unknown or invalid; `errors` says which and why.",
+    "429": "Too many wrong credentials from your address, or too many writes by your account; "
+           "`Retry-After` says how many seconds to wait.",
 }
 
 DESCRIPTION = """\

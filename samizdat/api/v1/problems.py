@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig, Validati
 from django.http import Http404, HttpResponse
 from ninja import errors as ninja_errors
 
-from samizdat.api.auth import AuthError
+from samizdat.api.auth import AuthError, RateLimited
 
 PROBLEM_TYPE = "application/problem+json"
 TITLES = {
@@ -85,6 +85,8 @@ def install(api):
     api.add_exception_handler(ninja_errors.ValidationError, validation)
     api.add_exception_handler(ninja_errors.HttpError, http_error)
     api.add_exception_handler(AuthError, auth_error)
+    api.add_exception_handler(RateLimited, lambda request, exc: problem_response(
+        429, str(exc), code="rate_limited", headers={"Retry-After": str(exc.retry_after)}))
     api.add_exception_handler(
         Problem, lambda request, exc: problem_response(exc.status, exc.detail, errors=exc.errors, code=exc.code)
     )

@@ -72,6 +72,10 @@ def wp_endpoint(func):
             request.grant = auth.authenticate(request)
         except auth.AuthError as error:
             return _error_response(401, "invalid_application_password", str(error))
+        except auth.RateLimited as error:
+            response = _error_response(429, "rest_too_many_requests", str(error))
+            response["Retry-After"] = str(error.retry_after)
+            return response
         try:
             with timezone.override(blog.tzinfo):
                 return _shaped(func(request, blog, **kwargs), request, blog)
