@@ -51,7 +51,10 @@ class Feed:
 def _aware(struct):
     if not struct:
         return None
-    return datetime.datetime.fromtimestamp(calendar.timegm(struct), tz=datetime.UTC)
+    try:
+        return datetime.datetime.fromtimestamp(calendar.timegm(struct), tz=datetime.UTC)
+    except (ValueError, OverflowError, OSError):  # feedparser reads "0000-00-00" as the year 0
+        return None
 
 
 def _clean(html, base_url):
