@@ -133,7 +133,11 @@ def post(request, blog_slug, year, month, day, slug):
         Post.objects.posts().select_related("author", "featured_image", "blog"), blog=blog, slug=slug
     )
     preview = _visible_or_404(request, post)
-    if post.local_date() != datetime.date(year, month, day):
+    try:
+        day = datetime.date(year, month, day)
+    except ValueError:  # the address has the pattern's digits, but no calendar has that day
+        raise Http404
+    if post.local_date() != day:
         raise Http404
     response = render(
         request,

@@ -128,6 +128,14 @@ def test_like_of_a_post_address_with_an_impossible_date_is_ignored(scene, month_
     assert post.likes.count() == 0
 
 
+@pytest.mark.parametrize("month_day", ["13/45", "02/30"])
+def test_post_address_with_an_impossible_date_is_not_found(client, scene, month_day):
+    # Found with the Like above: the public post page raised too (a 500) for an existing slug.
+    remote, actor, blog, post = scene
+    response = client.get(f"/@wire/{post.local_date().year}/{month_day}/{post.slug}/")
+    assert response.status_code == 404
+
+
 def test_reply_with_an_overlong_id_is_ignored(scene):
     remote, actor, blog, post = scene
     note = {"id": f"{remote.actor_id}/{'n' * 600}", "type": "Note", "attributedTo": remote.actor_id,
