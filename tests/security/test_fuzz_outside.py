@@ -19,7 +19,7 @@ from samizdat.api.models import ALL_SCOPES
 from samizdat.api.tokens import create_token
 from samizdat.blogs.roles import Role
 from samizdat.reader import services as reader
-from samizdat.reader.feeds import NotAFeed, parse_feed
+from samizdat.reader.feeds import NotAFeed, discover, parse_feed
 from samizdat.reader.models import Source
 from samizdat.reblogs.extract import ExtractError, source_from_html
 
@@ -97,6 +97,16 @@ def test_feed_entry_dated_before_the_calendar_begins_is_kept_undated(make, date)
     # datetime of that raised, so the whole feed failed to poll.
     feed = parse_feed(make("t", "https://ok.example/a", "g1", date, "<p>x</p>", ""), "https://feeds.example/feed")
     assert [(e.title, e.published_at) for e in feed.entries] == [("t", None)]
+
+
+@bounded(60)
+@given(st.one_of(st.builds(lambda href, kind, raw: (
+    f'<html><head><link rel="alternate" type="{_x(kind)}" href="{_x(href)}">{raw}</head></html>').encode(),
+    field, st.sampled_from(["application/rss+xml", "application/feed+json; charset=x", "", "text/html"]), hostile_text),
+    st.binary(max_size=200)))
+def test_feed_discovery_in_any_page_finds_addresses_or_none(content):
+    found = discover(content, "https://page.example/")
+    assert all(isinstance(url, str) for url in found)
 
 
 opml = st.builds(
