@@ -15,6 +15,14 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _no_api_rate_limits(settings):
+    # Sweeps of bad input send hundreds of writes and wrong credentials from one address in
+    # seconds; the limits have their own tests (test_rate_limits.py), which set them again.
+    settings.SAMIZDAT_API_WRITES_PER_MINUTE = 0
+    settings.SAMIZDAT_API_AUTH_FAILURES_PER_ADDRESS = 0
+
+
 @pytest.fixture
 def team(make_user, make_blog, member):
     owner = make_user("owner")

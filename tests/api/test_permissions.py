@@ -49,6 +49,17 @@ def wp(path, attribute=None):
     return lambda w: f"/@{w.blog.slug}/wp-json/wp/v2/{path}" + (f"/{getattr(w, attribute).pk}" if attribute else "")
 
 
+def other_post(w):
+    """A published post of the other owner's blog, made on first use."""
+    from samizdat.posts.models import Post
+    from samizdat.posts.services import publish_post
+
+    if not hasattr(w, "other_post"):
+        w.other_post = publish_post(Post(blog=w.other_blog, author=w.other_owner, title="Elsewhere", source="Hi."),
+                                    editor=w.other_owner)
+    return w.other_post
+
+
 def comment_url(prefix, suffix=""):
     return lambda w: f"{prefix(w)}/{comment(w)['pk']}{suffix}"
 
@@ -62,7 +73,15 @@ wp_comments = wp("comments")
 V1 = {
     ("GET", "/me"): (lambda w: "/api/v1/me", None, SIGNED_IN),
     ("GET", "/blogs"): (lambda w: "/api/v1/blogs", None, SIGNED_IN),
+    ("POST", "/blogs"): (lambda w: "/api/v1/blogs", {"slug": "fresh", "title": "Fresh"}, SIGNED_IN),
     ("GET", "/blogs/{blog_slug}"): (lambda w: f"/api/v1/blogs/{w.blog.slug}", None, MEMBERS),
+    ("PATCH", "/blogs/{blog_slug}"): (lambda w: f"/api/v1/blogs/{w.blog.slug}", {"tagline": "New"}, OWNERS),
+    ("POST", "/blogs/{blog_slug}/posts/{pk}/comments"): (lambda w: post(w) + "/comments", {"body": "Solidarity"},
+                                                          SIGNED_IN),
+    ("GET", "/blogs/{blog_slug}/posts/{pk}/reblogs"): (lambda w: post(w) + "/reblogs", None, SIGNED_IN),
+    ("GET", "/blogs/{blog_slug}/reblogs"): (collection("reblogs"), None, MEMBERS),
+    # A draft reblog of another blog's post.
+    ("POST", "/blogs/{blog_slug}/reblogs"): (collection("reblogs"), lambda w: {"post": other_post(w).pk}, MEMBERS),
     ("GET", "/blogs/{blog_slug}/posts/{pk}/likes"): (lambda w: post(w) + "/likes", None, SIGNED_IN),
     ("PUT", "/blogs/{blog_slug}/posts/{pk}/like"): (lambda w: post(w) + "/like", None, SIGNED_IN),
     ("DELETE", "/blogs/{blog_slug}/posts/{pk}/like"): (lambda w: post(w) + "/like", None, SIGNED_IN),
@@ -138,6 +157,8 @@ OTHERS = {
     ("wordpress:comment", "GET"): (comment_url(wp_comments), None, EDITORS),  # held: not public
     ("wordpress:comment", "POST"): (comment_url(wp_comments), {"content": "Edited"}, EDITORS),
     ("wordpress:comment", "DELETE"): (comment_url(wp_comments), None, EDITORS),
+    ("wordpress:comments", "POST"): (wp_comments, lambda w: {"post": w.post.pk, "content": "Solidarity"}, SIGNED_IN),
+    ("wordpress:user", "GET"): (lambda w: f"/@{w.blog.slug}/wp-json/wp/v2/users/{w.author.pk}", None, EVERYONE),
     ("wordpress:users_me", "GET"): (lambda w: f"/@{w.blog.slug}/wp-json/wp/v2/users/me", None, SIGNED_IN),
     ("micropub:endpoint", "GET"): (lambda w: f"/@{w.blog.slug}/micropub?q=config", None, SIGNED_IN),
     ("micropub:endpoint", "POST"): (lambda w: f"/@{w.blog.slug}/micropub",
@@ -189,6 +210,8 @@ def test_api_url_allows_only_its_roles(key, world, client):
     url_for, data, allowed = MATRIX[key]
     method = key[1] if key[0] == "v1" else key[2]
     url = url_for(world)  # objects made on first use are made before the first role's savepoint
+    if callable(data):
+        data(world)
     if key[0] == "django" and method == "DELETE":
         url += "?force=true"  # WordPress trashes without it; there is no trash here (docs/api.md)
     wrong = {}
