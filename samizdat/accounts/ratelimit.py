@@ -32,6 +32,7 @@ SIGNUP = "signup"
 PASSWORD_RESET = "password_reset"
 API_AUTH = "api_auth"
 API_WRITE = "api_write"
+WEBMENTION = "webmention"
 HOUR = datetime.timedelta(hours=1)
 MINUTE = datetime.timedelta(minutes=1)
 # Counted over the sign-in window (SAMIZDAT_LOGIN_RATE_WINDOW); the others within an hour at most.
@@ -156,3 +157,9 @@ def api_auth_limits(ip):
 def api_write_limits(user_pk):
     """Writes through the APIs by one account a minute, whichever of its credentials it uses."""
     return [Limit("account", account_key(f"user:{user_pk}"), settings.SAMIZDAT_API_WRITES_PER_MINUTE, MINUTE)]
+
+
+def webmention_limits(ip):
+    """Webmentions one client address may have accepted in an hour: each queues a fetch of its
+    source by the worker, and the endpoint takes no credentials."""
+    return [Limit("address", address_key(ip), settings.SAMIZDAT_WEBMENTION_RATE_PER_HOUR, HOUR)]

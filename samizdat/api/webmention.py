@@ -26,9 +26,11 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from samizdat.accounts import ratelimit
 from samizdat.blogs.models import Blog
 from samizdat.comments import services as comment_services
 from samizdat.core import http
+from samizdat.core.clients import client_address
 from samizdat.core.links import absolute_url
 from samizdat.posts.models import Post
 
@@ -65,7 +67,15 @@ def endpoint(request, blog_slug):
     post = services.post_for_url(urldefrag(target)[0], blog=blog)
     if post is None or not post.is_live:
         return _bad("The target is no published post or page of this blog.")
+    limits = ratelimit.webmention_limits(client_address(request))
+    wait = ratelimit.retry_after(ratelimit.WEBMENTION, limits)
+    if wait:
+        response = HttpResponse("Too many webmentions from here; try again later.", status=429,
+                                content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = str(wait)
+        return response
     with transaction.atomic():
+        ratelimit.record_failure(ratelimit.WEBMENTION, address=limits[0].key)  # each accepted one counts
         mention, _created = Webmention.objects.update_or_create(
             source=source, post=post, defaults={"target": target, "status": Webmention.Status.PENDING, "error": ""}
         )

@@ -390,6 +390,7 @@ SAMIZDAT_PASSWORD_RESET_RATE_PER_HOUR = int(os.environ.get("SAMIZDAT_PASSWORD_RE
 # the sign-in window, and writes one account may make a minute; past either, 429 with Retry-After.
 SAMIZDAT_API_AUTH_FAILURES_PER_ADDRESS = int(os.environ.get("SAMIZDAT_API_AUTH_FAILURES_PER_ADDRESS", 20))
 SAMIZDAT_API_WRITES_PER_MINUTE = int(os.environ.get("SAMIZDAT_API_WRITES_PER_MINUTE", 60))
+SAMIZDAT_WEBMENTION_RATE_PER_HOUR = int(os.environ.get("SAMIZDAT_WEBMENTION_RATE_PER_HOUR", 60))
 
 # Federation (ActivityPub): the largest activity an inbox takes, and how many POSTs one client
 # address may make to the inboxes per minute (past that, 429 with Retry-After; 0: no limit).

@@ -84,6 +84,20 @@ def test_bad_requests_are_refused_at_once(client, post, fields, why):
     assert not Webmention.objects.exists()
 
 
+def test_mentions_from_one_address_are_limited_per_hour(client, post, settings):
+    # The endpoint takes no credentials and each accepted mention makes the worker fetch a page.
+    settings.SAMIZDAT_WEBMENTION_RATE_PER_HOUR = 2
+    target = absolute_url(post.get_absolute_url())
+    for n in range(2):
+        assert client.post(ENDPOINT, {"source": f"https://elsewhere.example/{n}", "target": target}).status_code == 202
+    response = client.post(ENDPOINT, {"source": "https://elsewhere.example/3", "target": target})
+    assert response.status_code == 429 and int(response["Retry-After"]) > 0
+    assert Webmention.objects.count() == 2
+    # Another address is not held back by this one.
+    other = client.post(ENDPOINT, {"source": "https://elsewhere.example/4", "target": target}, REMOTE_ADDR="198.51.100.9")
+    assert other.status_code == 202
+
+
 def test_draft_is_no_target(client, team, make_post):
     draft = make_post(team.blog, author=team.author, status=Post.Status.DRAFT)
     target = absolute_url(f"/@union/{draft.slug}/")
