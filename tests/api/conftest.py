@@ -114,3 +114,27 @@ def loopback_site(settings):
     site = Site()
     yield site
     site.close()
+
+
+@pytest.fixture
+def one_of_each(team, make_post):
+    """Ids of one post, page, tag, category, file and comment of the blog "union", by their API
+    collection's name, for tests that call every operation."""
+    from samizdat.comments.models import Comment
+    from samizdat.posts.models import Category, Media, Post, Tag
+
+    post = make_post(team.blog, author=team.author)
+    ids = {
+        "posts": post.pk,
+        "pages": make_post(team.blog, author=team.author, kind=Post.Kind.PAGE).pk,
+        "tags": Tag.objects.create(blog=team.blog, name="Pay", slug="pay").pk,
+        "categories": Category.objects.create(blog=team.blog, name="News", slug="news").pk,
+        "media": Media.objects.create(
+            blog=team.blog, uploaded_by=team.author, file="uploads/x.png", original_name="x.png",
+            content_type="image/png",
+        ).pk,
+        "comments": Comment.objects.create(
+            post=post, author_name="Guest", author_email="g@example.test", body="Hi", html="<p>Hi</p>"
+        ).pk,
+    }
+    return ids

@@ -16,7 +16,7 @@ from samizdat.api.models import ALL_SCOPES, Token
 from samizdat.api.tokens import create_token, revoke_token
 from samizdat.api.v1.api import api as v1
 from samizdat.comments.models import Comment
-from samizdat.posts.models import Category, Media, Post, Tag
+from samizdat.posts.models import Category, Post, Tag
 from samizdat.reblogs.models import Reblog
 
 # Bodies that no operation accepts as they are, each in every field's way.
@@ -46,23 +46,9 @@ NO_WRITES = (Post, Tag, Category, Comment, Reblog)
 
 
 @pytest.fixture
-def things(team, make_post):
-    post = make_post(team.blog, author=team.author)
-    ids = {
-        "posts": post.pk,
-        "pages": make_post(team.blog, author=team.author, kind=Post.Kind.PAGE).pk,
-        "tags": Tag.objects.create(blog=team.blog, name="Pay", slug="pay").pk,
-        "categories": Category.objects.create(blog=team.blog, name="News", slug="news").pk,
-        "media": Media.objects.create(
-            blog=team.blog, uploaded_by=team.author, file="uploads/x.png", original_name="x.png",
-            content_type="image/png",
-        ).pk,
-        "comments": Comment.objects.create(
-            post=post, author_name="Guest", author_email="g@example.test", body="Hi", html="<p>Hi</p>"
-        ).pk,
-    }
+def things(one_of_each):
     counts = {model: model.objects.count() for model in NO_WRITES}
-    return ids, counts
+    return one_of_each, counts
 
 
 def _v1_operations(ids):
