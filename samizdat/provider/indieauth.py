@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from lxml import html as lxml_html
 from oauth2_provider.models import AccessToken, Application, set_token_value

@@ -3,7 +3,6 @@
 import io
 import re
 
-import pytest
 from PIL import Image
 
 from samizdat.comments.models import Comment

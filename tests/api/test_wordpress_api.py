@@ -56,7 +56,7 @@ def test_custom_domain_answers_at_its_root(client, team):
 
 
 def _post_with_media_and_terms(team, make_post):
-    from samizdat.posts.models import Category, Media, Tag
+    from samizdat.posts.models import Category, Media
 
     media = Media.objects.create(blog=team.blog, uploaded_by=team.author, file="uploads/red.png",
                                  original_name="red.png", content_type="image/png", width=4, height=3, alt="Red")

@@ -4,7 +4,6 @@ wpapi is installed from npm into a cache folder the first time (SAMIZDAT_TEST_NP
 ~/.cache/samizdat-tests/wpapi); without Node.js and npm the test is skipped locally and fails in CI.
 """
 
-import io
 import json
 import os
 import shutil

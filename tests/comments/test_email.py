@@ -110,7 +110,7 @@ def test_new_post_subscriber_gets_new_posts_once_after_confirming(smtp, send, po
     CommentSettings.objects.create(blog=post.blog, notify_authors=False, policy=Policy.OPEN)
     send(post, notify_posts="on")
     confirm(link_in(smtp.wait(1)[0], "/confirm/"))
-    new = make_post(post.blog, title="Strike fund opens")
+    make_post(post.blog, title="Strike fund opens")
     with django_capture_on_commit_callbacks(execute=True):
         assert services.queue_new_post_emails() == 1
     with django_capture_on_commit_callbacks(execute=True):

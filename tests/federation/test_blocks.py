@@ -1,6 +1,5 @@
 """Blocking an account or a whole server: its activities are dropped, nothing goes to it."""
 
-import json
 
 from samizdat.federation import blocks, delivery, inbox, services
 from samizdat.federation.models import Delivery, Follower, InboxItem, RemoteActor

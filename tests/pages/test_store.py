@@ -7,7 +7,6 @@ import time
 import pytest
 from django.test import Client
 
-from samizdat.comments import services as comments
 from samizdat.pages import store
 from samizdat.posts.models import Post
 from samizdat.posts.services import save_post

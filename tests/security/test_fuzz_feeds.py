@@ -8,7 +8,6 @@ import json
 
 import pytest
 from hypothesis import example, given
-from hypothesis import strategies as st
 from lxml import etree
 
 from samizdat.core.html import xml_text
