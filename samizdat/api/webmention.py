@@ -98,7 +98,7 @@ def _links_to(document, content_type, target):
             if isinstance(element.tag, str)
             for attribute in ("href", "src")
         )
-    return target.encode() in document
+    return (target if isinstance(document, str) else target.encode()) in document
 
 
 def _h_entry_text(document, url):
@@ -138,11 +138,11 @@ def verify(mention_id):
         if error.status in (404, 410):
             return _withdraw(mention, Webmention.Status.DELETED, "The source is gone.")
         return _refuse(mention, str(error))
-    if not _links_to(response.content, response.content_type, mention.target):
+    if not _links_to(response.markup, response.content_type, mention.target):
         return _withdraw(mention, Webmention.Status.REJECTED, "The source does not link to the target.")
     author, text = ("", "")
     if response.content_type in ("text/html", "application/xhtml+xml"):
-        author, text = _h_entry_text(response.content, response.url)
+        author, text = _h_entry_text(response.markup, response.url)
     host = urlsplit(mention.source).hostname or mention.source
     name = (author or host)[:100]
     body = (text[:MAX_COMMENT_CHARS] + ("…" if len(text) > MAX_COMMENT_CHARS else "")) if text else ""
@@ -219,7 +219,7 @@ def discover_endpoint(url):
     # The client joins repeated Link headers with commas, which RFC 8288 allows.
     found = _link_header_endpoint([response.headers.get("link", "")], response.url)
     if found is None and response.content_type in ("text/html", "application/xhtml+xml"):
-        found = _html_endpoint(response.content, response.url)
+        found = _html_endpoint(response.markup, response.url)
     return found
 
 

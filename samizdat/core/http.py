@@ -18,6 +18,7 @@ It is safe to point at addresses that users typed or that arrived in imported fi
 """
 
 import dataclasses
+import email.message
 import importlib.metadata
 import ipaddress
 import socket
@@ -48,6 +49,21 @@ class Response:
     content_type: str
     content: bytes
     headers: dict = dataclasses.field(default_factory=dict)  # lower-case names
+
+    @property
+    def markup(self):
+        """The body for an HTML parser: text when the Content-Type header names a charset Python
+        knows (it overrides the page's own declaration), otherwise the bytes, so that the parser
+        reads the page's <meta charset> or guesses."""
+        message = email.message.Message()
+        message["content-type"] = self.headers.get("content-type", "")
+        charset = message.get_content_charset()
+        if not charset or self.content.lstrip()[:5] == b"<?xml":  # lxml refuses text that declares an encoding
+            return self.content
+        try:
+            return self.content.decode(charset, "replace")
+        except LookupError:
+            return self.content
 
     @property
     def not_modified(self):

@@ -48,7 +48,7 @@ def fetch_source(url):
         raise ExtractError(
             _("That address is not a web page (it is %(type)s).") % {"type": response.content_type or "?"}
         )
-    source = source_from_html(response.content, response.url)
+    source = source_from_html(response.markup, response.url)
     _add_oembed(source, response.content, response.url)
     source.site = source.site or urlsplit(source.url).hostname or ""
     return source

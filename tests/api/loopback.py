@@ -15,8 +15,8 @@ class Site:
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
-    def page(self, path, body="", status=200, headers=None, content_type="text/html; charset=utf-8"):
-        self.pages[path] = (status, {"Content-Type": content_type, **(headers or {})}, body.encode())
+    def page(self, path, body="", status=200, headers=None, content_type="text/html; charset=utf-8", encoding="utf-8"):
+        self.pages[path] = (status, {"Content-Type": content_type, **(headers or {})}, body.encode(encoding))
         return self.url + path
 
     def posts_to(self, path):

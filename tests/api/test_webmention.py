@@ -52,6 +52,21 @@ def test_mention_becomes_a_held_comment_then_updates_then_goes(client, post, loo
     assert Webmention.objects.get().status == "deleted"
 
 
+@pytest.mark.parametrize("declared", ["header", "meta"])
+def test_source_in_a_legacy_encoding_is_read_in_it(client, post, loopback_site, immediate_tasks, declared):
+    # Pages in windows-1251 are still common in Russian and Kazakh; the charset may be declared only
+    # in the Content-Type header or only in the page.
+    target = absolute_url(post.get_absolute_url())
+    html = _source_page(target, author="Айгерим", text="Обзор жары в цехах.")
+    if declared == "meta":
+        html = html.replace("<html>", '<html><head><meta charset="windows-1251"></head>')
+    content_type = "text/html; charset=windows-1251" if declared == "header" else "text/html"
+    source = loopback_site.page("/cp1251", html, content_type=content_type, encoding="cp1251")
+    immediate_tasks(client.post, ENDPOINT, {"source": source, "target": target})
+    comment = Webmention.objects.get().comment
+    assert comment.author_name == "Айгерим" and "Обзор жары в цехах." in comment.body
+
+
 def test_source_that_does_not_link_to_target_is_refused(client, post, loopback_site, immediate_tasks):
     target = absolute_url(post.get_absolute_url())
     source = loopback_site.page("/other", _source_page("https://example.org/else"))
