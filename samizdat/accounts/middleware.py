@@ -3,6 +3,7 @@
 
 from allauth.socialaccount.models import SocialApp
 from django.http import Http404
+from django.utils import translation
 from requests import RequestException
 
 from samizdat.core.middleware import CONTENT_SECURITY_POLICY
@@ -43,3 +44,21 @@ class OutsideSignInErrorsMiddleware:
 def _in_provider_view(request, suffixes=("_login", "_callback")):
     match = getattr(request, "resolver_match", None)
     return bool(match) and (match.url_name or "").endswith(suffixes)
+
+
+class UserLanguageMiddleware:
+    """Outside any blog, a signed-in person reads the interface in the language they chose.
+
+    After authentication; blogs.middleware has chosen the blog's language or the browser's.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if getattr(request, "blog", None) is None and user.is_authenticated and user.language:
+            request.LANGUAGE_CODE = user.language
+            with translation.override(user.language):
+                return self.get_response(request)
+        return self.get_response(request)

@@ -9,6 +9,12 @@ class User(AbstractUser):
 
     display_name = models.CharField(_("display name"), max_length=150, blank=True)
     bio = models.TextField(_("bio"), blank=True)
+    # The language of the pages outside any blog (dashboard, account pages) for this person; empty:
+    # the browser's. Each language in its own name, so a person who reads only that one finds it.
+    language = models.CharField(
+        _("interface language"), max_length=8, blank=True,
+        choices=[("", _("The language your browser asks for")), ("en", "English"), ("ru", "Русский"), ("kk", "Қазақша")],
+    )
 
     @property
     def name(self):

@@ -199,6 +199,7 @@ def profile_data_of(user):
     """The account's own data, as plain values for the person's download."""
     return {
         "username": user.username, "display_name": user.display_name, "bio": user.bio,
+        "language": user.language,
         "date_joined": user.date_joined.isoformat(),
         "last_login": user.last_login.isoformat() if user.last_login else None,
         "email_addresses": [

@@ -76,7 +76,8 @@ class BlogLanguageMiddleware:
         # staying with the thread for whatever it runs next (the next test, a task, a command).
         with translation.override(language), timezone.override(zone):
             response = self.get_response(request)
-        response.headers.setdefault("Content-Language", language)
+        # A signed-in person's own choice may have replaced the browser's (accounts.middleware).
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         if request.blog is None:
             patch_vary_headers(response, ["Accept-Language"])
         return response

@@ -464,7 +464,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = get_user_model()
-        fields = ["display_name", "bio"]
+        fields = ["display_name", "bio", "language"]
 
     def __init__(self, *args, has_avatar=False, **kwargs):
         super().__init__(*args, **kwargs)

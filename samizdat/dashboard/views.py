@@ -12,7 +12,7 @@ from django.db.models import Count
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -631,6 +631,8 @@ def profile(request):
             form.add_error("avatar", e)
         else:
             form.save()
-            messages.success(request, _("Profile saved."))
+            # Read on the next page, which is in the language just chosen.
+            with translation.override(request.user.language or translation.get_language_from_request(request)):
+                messages.success(request, _("Profile saved."))
             return redirect("dashboard:profile")
     return render(request, "dashboard/profile.html", {"form": form, "person": person})

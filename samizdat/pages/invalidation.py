@@ -66,7 +66,7 @@ PRIVATE_MODELS = {
 # Fields whose change alone shows nowhere public (a sign-in updates last_login; comments keep the
 # address for a few days and remember what the filter learnt and whom they were mailed to).
 PRIVATE_FIELDS = {
-    "accounts.user": {"last_login", "password"},
+    "accounts.user": {"last_login", "password", "language"},
     "comments.comment": {"ip", "trained_as", "subscribers_notified_at"},
 }
 

@@ -138,3 +138,35 @@ def test_compiled_catalogue_matches_po_file(po):
 def test_month_archive_heading_names_the_month_in_the_blog_language(client, blog_in, language, heading):
     blog = blog_in(language)
     assert heading in client.get(f"/@{blog.slug}/2026/03/").content.decode()
+
+
+# A person's own interface language, saved with their profile.
+
+def test_saved_language_wins_over_the_browser_outside_blogs_only(client, blog_in, make_user):
+    blog = blog_in("en")
+    person = make_user()
+    client.force_login(person)
+    profile = client.get("/dashboard/profile/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Interface language" in profile and "Қазақша" in profile and "Русский" in profile
+    response = client.post("/dashboard/profile/", {"display_name": "Rita", "bio": "", "language": "ru"},
+                           HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    html = response.content.decode()
+    # The very next page is in Russian, whatever the browser asks for; so are the account pages.
+    assert response["Content-Language"] == "ru" and "Профиль сохранён." in html
+    dashboard = client.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="en")
+    assert dashboard["Content-Language"] == "ru" and '<html lang="ru">' in dashboard.content.decode()
+    sessions = client.get("/accounts/sessions/", HTTP_ACCEPT_LANGUAGE="kk")
+    assert sessions["Content-Language"] == "ru"
+    # A blog still speaks its own language, to this person too.
+    blog_page = client.get(f"/@{blog.slug}/", HTTP_ACCEPT_LANGUAGE="ru")
+    assert blog_page["Content-Language"] == "en" and STRINGS["en"]["search"] in blog_page.content.decode()
+    # Back to "the browser's": the browser decides again.
+    client.post("/dashboard/profile/", {"display_name": "Rita", "bio": "", "language": ""})
+    assert client.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="kk")["Content-Language"] == "kk"
+
+
+def test_signed_out_reader_still_follows_the_browser(client, make_user):
+    person = make_user()
+    person.language = "ru"
+    person.save()
+    assert client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="kk")["Content-Language"] == "kk"
