@@ -85,3 +85,12 @@ def check_app_password(username, password):
         return None
     _touch(token)
     return token
+
+
+def tokens_data_of(user):
+    """The account's API tokens and application passwords, for its download: names, never secrets."""
+    return {"api_tokens": [
+        {"name": t.name, "kind": t.kind, "scopes": t.scopes, "created_at": t.created_at.isoformat(),
+         "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None}
+        for t in Token.objects.filter(user=user).order_by("created_at")
+    ]}

@@ -110,3 +110,10 @@ def set_alternate_addresses(blog, mirror_domains, static_mirrors):
     for url in static_mirrors:
         if url not in have:
             StaticMirror.objects.create(blog=blog, url=url)
+
+
+def memberships_data_of(user):
+    """The blogs the account is a member of, and its role on each, for the person's download."""
+    return {"memberships": [
+        {"blog": m.blog.slug, "role": m.role} for m in user.memberships.select_related("blog").order_by("blog__slug")
+    ]}

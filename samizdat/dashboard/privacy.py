@@ -18,8 +18,8 @@ from django.views.decorators.http import require_POST
 from samizdat.accounts import services as account_services
 from samizdat.blogs.roles import Role
 from samizdat.comments import services as comment_services
+from samizdat.core import personal_data
 from samizdat.posts.models import Post
-from samizdat.social import services as social_services
 
 
 class DeleteAccountForm(forms.Form):
@@ -44,15 +44,7 @@ class DeleteAccountForm(forms.Form):
 
 def data_of(user):
     """Everything the instance holds about `user` that is theirs, as one JSON-ready dict."""
-    return {
-        "exported_at": timezone.now().isoformat(),
-        "profile": account_services.profile_data_of(user),
-        "memberships": [
-            {"blog": m.blog.slug, "role": m.role} for m in user.memberships.select_related("blog").order_by("blog__slug")
-        ],
-        **comment_services.comments_data_of(user),
-        **social_services.social_data_of(user),
-    }
+    return {"exported_at": timezone.now().isoformat(), **personal_data.data_of(user)}
 
 
 def _blockers(user):

@@ -99,6 +99,13 @@ def connected_apps(user):
     return list(found.values())
 
 
+def applications_data_of(user):
+    """The applications the account let in, for the person's download (no token values)."""
+    return {"connected_applications": [
+        {"name": app.name, "scopes": list(app.scopes), "since": app.since.isoformat()} for app in connected_apps(user)
+    ]}
+
+
 @dataclasses.dataclass(frozen=True)
 class BearerGrant:
     user: object

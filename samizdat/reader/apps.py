@@ -6,3 +6,10 @@ class ReaderConfig(AppConfig):
     name = "samizdat.reader"
     label = "reader"
     verbose_name = _("Reader")
+
+    def ready(self):
+        from samizdat.core import personal_data
+
+        from .services import reader_data_of
+
+        personal_data.register(reader_data_of)

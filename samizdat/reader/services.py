@@ -331,3 +331,12 @@ def export_opml(user, local_feeds=()):
 
 def unread_filter(user):
     return ~Q(read_marks__user=user)
+
+
+def reader_data_of(user):
+    """The feeds and fediverse accounts the account follows in its Reader, for its download."""
+    return {"reader": [
+        {"kind": s.source.kind, "address": s.source.url, "site": s.source.site_url, "title": s.source.title,
+         "since": s.created_at.isoformat()}
+        for s in Subscription.objects.filter(user=user).select_related("source").order_by("created_at")
+    ]}

@@ -45,6 +45,33 @@ def test_download_holds_profile_comments_likes_follows_and_subscriptions(client,
     assert data["email_subscriptions"][0]["kind"] == "posts"
 
 
+def test_download_holds_reader_feeds_api_tokens_and_connected_applications_without_secrets(client, reader):
+    from oauth2_provider.models import Application
+
+    from samizdat.api.tokens import create_token
+    from samizdat.provider.services import remember_consent
+    from samizdat.reader.models import Source, Subscription as ReaderSubscription
+
+    user = reader["user"]
+    source = Source.objects.create(url="https://news.example.org/feed/", title="Strike news")
+    ReaderSubscription.objects.create(user=user, source=source)
+    _, secret = create_token(user, name="Phone app", scopes=["read", "create"])
+    application = Application.objects.create(
+        name="Union notes", client_type="public", authorization_grant_type="authorization-code",
+        redirect_uris="https://notes.example.org/cb")
+    remember_consent(user, application, ["read"])
+    client.force_login(user)
+    body = client.get("/dashboard/privacy/export.json").content.decode()
+    data = json.loads(body)
+    assert data["reader"] == [{"kind": "feed", "address": "https://news.example.org/feed/", "site": "",
+                               "title": "Strike news", "since": data["reader"][0]["since"]}]
+    assert [(t["name"], t["scopes"]) for t in data["api_tokens"]] == [("Phone app", ["read", "create"])]
+    assert [(a["name"], a["scopes"]) for a in data["connected_applications"]] == [("Union notes", ["read"])]
+    # The file is for keeping: no secret in it, not even a token's hash.
+    token = user.api_tokens.get()
+    assert secret not in body and token.digest not in body
+
+
 def test_download_holds_nobody_elses_data(client, reader, make_user):
     other = make_user("other")
     client.force_login(other)
