@@ -19,6 +19,7 @@ from samizdat.accounts import services as account_services
 from samizdat.blogs.roles import Role
 from samizdat.comments import services as comment_services
 from samizdat.core import personal_data
+from samizdat.federation import following
 from samizdat.posts.models import Post
 
 
@@ -91,6 +92,8 @@ def delete_account(request):
     except ProtectedError:
         form.add_error(None, _("Something you wrote still needs this account; nothing was deleted."))
         return render(request, "dashboard/privacy.html", {"form": form, "blockers": blockers}, status=400)
+    # Fediverse accounts only this person followed are followed no more (the hourly sweep would).
+    following.end_follows()
     logout(request)
     messages.success(request, _("Your account is deleted."))
     return redirect("/")

@@ -16,7 +16,8 @@ from django.views.decorators.http import require_POST
 from samizdat.blogs.middleware import BLOG_PATH
 from samizdat.blogs.models import Blog
 from samizdat.core.links import absolute_url
-from samizdat.federation import following
+from samizdat.federation import following, interactions
+from samizdat.federation.models import ReaderAction, ReaderReply
 from samizdat.reader import selectors as reader_selectors
 from samizdat.reader import services as reader_services
 from samizdat.reblogs import selectors as reblog_selectors
@@ -51,6 +52,17 @@ class ReplyForm(forms.Form):
         label=gettext_lazy("Your reply"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}),
         help_text=gettext_lazy("Markdown. Sent in public from the blog's account, with your name."),
     )
+
+    def __init__(self, *args, blogs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["blog"].queryset = blogs
+
+
+class ActForm(forms.Form):
+    """Like or boost a post of a fediverse account, as one of the writer's blogs."""
+
+    blog = forms.ModelChoiceField(label=gettext_lazy("As"), queryset=None, empty_label=None)
+    kind = forms.ChoiceField(choices=ReaderAction.Kind.choices)
 
     def __init__(self, *args, blogs, **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,14 +108,19 @@ def reader(request):
     """Unread entries of followed feeds, and new posts of the blogs one follows here."""
     include_read = request.GET.get("all") == "1"
     # Unread entries a screenful at a time: marking them read brings up the next ones.
-    entries = reader_selectors.entries_for(request.user, include_read=include_read)[:ENTRIES_SHOWN]
+    entries = list(reader_selectors.entries_for(request.user, include_read=include_read)[:ENTRIES_SHOWN])
+    acting = list(reblog_selectors.publishing_blogs(request.user))
+    if acting:  # what the writer's blogs did to the fediverse posts shown: liked, boosted, replied
+        done = interactions.done_by(acting, [e.guid for e in entries if e.source.kind == e.source.Kind.ACTOR])
+        for entry in entries:
+            entry.actions, entry.replies = done.get(entry.guid, ([], []))
     posts = reader_selectors.posts_for(request.user, social_selectors.reader_posts(request.user),
                                        include_read=include_read)
     return render(request, "dashboard/reader.html", {
         "entries": entries, "include_read": include_read, "page_obj": paginate(request, posts, 20),
         "followed": social_selectors.followed_blogs(request.user),
         "sources": reader_selectors.sources_of(request.user),
-        "can_reblog": reblog_selectors.reblog_blogs(request.user).exists(),
+        "can_reblog": reblog_selectors.reblog_blogs(request.user).exists(), "acting_blogs": acting,
     })
 
 
@@ -208,7 +225,7 @@ def mark_all_read(request):
 def reply(request, pk):
     """Reply to a post of a followed fediverse account, as one of one's blogs."""
     entry = reader_selectors.entry_for(request.user, pk)
-    blogs = reblog_selectors.reblog_blogs(request.user)
+    blogs = reblog_selectors.publishing_blogs(request.user)
     if entry.source.kind != entry.source.Kind.ACTOR or not blogs.exists():
         raise Http404
     form = ReplyForm(request.POST or None, blogs=blogs)
@@ -223,3 +240,53 @@ def reply(request, pk):
             return redirect("dashboard:reader")
     return render(request, "dashboard/reader_reply.html", {"form": form, "entry": entry},
                   status=400 if form.errors else 200)
+
+
+@require_POST
+@login_required
+def interact(request, pk):
+    """Like or boost a post of a followed fediverse account, as one of one's blogs."""
+    entry = reader_selectors.entry_for(request.user, pk)
+    blogs = reblog_selectors.publishing_blogs(request.user)
+    if entry.source.kind != entry.source.Kind.ACTOR or not blogs.exists():
+        raise Http404
+    form = ActForm(request.POST, blogs=blogs)
+    if not form.is_valid():
+        messages.error(request, _("Choose a blog to act as, then Like or Boost."))
+        return _back(request)
+    blog, kind = form.cleaned_data["blog"], form.cleaned_data["kind"]
+    try:
+        interactions.act(entry, blog=blog, kind=kind)
+    except following.FollowError as error:
+        messages.error(request, str(error))
+    else:
+        done = _("Liked as %(blog)s.") if kind == ReaderAction.Kind.LIKE else _("Boosted as %(blog)s.")
+        messages.success(request, done % {"blog": blog.title})
+    return _back(request)
+
+
+@require_POST
+@login_required
+def undo_interaction(request, pk):
+    """Take back a like or a boost one of one's blogs made."""
+    action = get_object_or_404(
+        ReaderAction.objects.select_related("blog", "recipient"), pk=pk,
+        blog__in=reblog_selectors.publishing_blogs(request.user),
+    )
+    interactions.undo(action)
+    undone = _("Like taken back.") if action.kind == ReaderAction.Kind.LIKE else _("Boost taken back.")
+    messages.success(request, undone)
+    return _back(request)
+
+
+@require_POST
+@login_required
+def delete_reply(request, pk):
+    """Delete a reply one of one's blogs sent from the Reader; the server it went to hears of it."""
+    reply = get_object_or_404(
+        ReaderReply.objects.select_related("blog", "recipient"), pk=pk,
+        blog__in=reblog_selectors.publishing_blogs(request.user),
+    )
+    interactions.delete_reply(reply)
+    messages.success(request, _("Your reply was deleted."))
+    return _back(request)

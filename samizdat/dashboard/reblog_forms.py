@@ -50,6 +50,7 @@ class WebReblogForm(ReblogForm):
     source_published_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
     source_image_url = forms.URLField(max_length=2000, required=False, widget=forms.HiddenInput, assume_scheme="https")
     source_image_alt = forms.CharField(max_length=500, required=False, widget=forms.HiddenInput)
+    source_fediverse_id = forms.URLField(max_length=500, required=False, widget=forms.HiddenInput, assume_scheme="https")
 
     field_order = ["blog", "title", "comment", "quoted_html", "source_author", "source_site"]
 
@@ -61,6 +62,7 @@ class WebReblogForm(ReblogForm):
             "source_site_url": source.site_url,
             "source_published_at": source.published_at.isoformat() if source.published_at else "",
             "source_image_url": source.image_url, "source_image_alt": source.image_alt,
+            "source_fediverse_id": source.fediverse_id,
         }
 
     def source(self):
@@ -69,7 +71,7 @@ class WebReblogForm(ReblogForm):
             url=data["source_url"], title=data["source_title"] or data["title"], author=data["source_author"],
             site=data["source_site"], site_url=data["source_site_url"] or "",
             published_at=data["source_published_at"], image_url=data["source_image_url"] or "",
-            image_alt=data["source_image_alt"],
+            image_alt=data["source_image_alt"], fediverse_id=data["source_fediverse_id"] or "",
         )
 
 

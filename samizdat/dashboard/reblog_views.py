@@ -2,11 +2,15 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from samizdat.core.html import strip_tags
+from samizdat.federation import quotes
 from samizdat.posts.models import Post
 from samizdat.reader import selectors as reader_selectors
 from samizdat.reblogs import extract, selectors, services
@@ -79,11 +83,15 @@ def reblog_url(request):
         if form.is_valid():
             data, source = form.cleaned_data, form.source()
             image, why_not = services.fetch_lead_image(source, blog=data["blog"], editor=request.user)
-            post = services.reblog(
-                source, blog=data["blog"], editor=request.user, title=data["title"],
-                comment=data["comment"], quoted_html=data["quoted_html"],
-                publish=_action(request) == "publish", image=image,
-            )
+            quoted = _fediverse_post(request, source)
+            with transaction.atomic():  # sent once both are stored: as a quote from the start
+                post = services.reblog(
+                    source, blog=data["blog"], editor=request.user, title=data["title"],
+                    comment=data["comment"], quoted_html=data["quoted_html"],
+                    publish=_action(request) == "publish", image=image,
+                )
+                if quoted is not None:
+                    quotes.attach(post, quoted)
             if why_not:
                 messages.warning(request, _("The picture of the original could not be copied here (%(error)s); "
                                             "the reblog links to it instead.") % {"error": why_not})
@@ -96,15 +104,28 @@ def reblog_url(request):
     )
 
 
+def _fediverse_post(request, source):
+    """The fediverse post `source` is, to quote it (fetched before the reblog is stored), or None."""
+    if not source.fediverse_id:
+        return None
+    try:
+        return quotes.resolve(source.fediverse_id)
+    except quotes.QuoteError as error:
+        messages.warning(request, _("The reblog is not sent to the fediverse as a quote: %(error)s") % {"error": error})
+        return None
+
+
 @login_required
 def reblog_entry(request, entry_id):
     """Reblog an entry of one's reader: its stored text, so nothing is fetched."""
     entry = reader_selectors.entry_for(request.user, entry_id)
     blogs = _blogs_or_404(request.user)
+    # A fediverse post has no title: its first words stand in, for the writer to change.
+    title = entry.title or Truncator(strip_tags(entry.content_html)).words(8, truncate="…")
     source = services.Source(
-        url=entry.link or entry.source.site_url, title=entry.title, author=entry.author,
+        url=entry.link or entry.source.site_url, title=title, author=entry.author,
         site=entry.source.title, site_url=entry.source.site_url, published_at=entry.published_at,
-        html=entry.content_html,
+        html=entry.content_html, fediverse_id=entry.guid if entry.source.kind == entry.source.Kind.ACTOR else "",
     )
     form = WebReblogForm(blogs=blogs, user=request.user, initial=WebReblogForm.initial_from(source))
     repeat = [b for b in blogs if services.already_reblogged(b, source.url)]

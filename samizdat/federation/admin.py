@@ -3,8 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import services
-from . import blocks
+from . import blocks, following, services
 from .models import Block, Delivery, Follower, Following, InboxItem, ReaderReply, RemoteActor, Server
 
 
@@ -86,3 +85,4 @@ class BlockAdmin(admin.ModelAdmin):
         obj.domain = obj.domain.strip().lower().strip(".")
         super().save_model(request, obj, form, change)
         blocks.apply(obj)
+        following.end_follows()  # readers' follows of what is now blocked end at once

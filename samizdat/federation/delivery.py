@@ -29,12 +29,13 @@ def backoff(attempts):
     return min(FIRST_DELAY * (2 ** max(attempts - 1, 0)), LONGEST_DELAY)
 
 
-def queue(blog, payload, inboxes):
+def queue(blog, payload, inboxes, *, to_blocked=False):
     """Store one Delivery of `payload` per distinct inbox and wake the worker once they are committed.
 
-    `blog`: whose actor signs it; None for the instance actor."""
+    `blog`: whose actor signs it; None for the instance actor. `to_blocked`: send it to a blocked
+    server too (only the Undo of our follow, which stops it sending what we would drop)."""
     made = []
-    for inbox in dict.fromkeys(i for i in inboxes if i and not blocks.is_blocked(i)):
+    for inbox in dict.fromkeys(i for i in inboxes if i and (to_blocked or not blocks.is_blocked(i))):
         try:
             with transaction.atomic():
                 made.append(Delivery.objects.create(

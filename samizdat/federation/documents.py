@@ -7,6 +7,7 @@ from samizdat.blogs.addresses import blog_addresses
 
 from . import ids, keys, selectors
 from .ap import render
+from .models import OutgoingQuote
 
 
 def blog_icon(blog):
@@ -29,7 +30,8 @@ def actor_document(blog):
 
 
 def article_document(post):
-    """The Article for a live post, with its tags and featured image."""
+    """The Article for a live post, with its tags and featured image (a Note quoting the post it
+    passes on, for a reblog of a fediverse post)."""
     attachments = []
     if post.featured_image is not None:
         media = post.featured_image
@@ -37,4 +39,16 @@ def article_document(post):
             "url": ids.absolute(media.file.url), "media_type": media.content_type, "alt": media.alt,
             "width": media.width, "height": media.height,
         })
-    return render.article(post, tags=list(post.tags.select_related("blog")), attachments=attachments)
+    tags = list(post.tags.select_related("blog"))
+    quote = OutgoingQuote.objects.select_related("actor").filter(post=post).first()
+    if quote is not None:  # a reblog of a fediverse post: a quote of it
+        return render.quote_note(post, quote=quote_fields(quote), tags=tags, attachments=attachments)
+    return render.article(post, tags=tags, attachments=attachments)
+
+
+def quote_fields(quote):
+    """What render.quote_note needs of an OutgoingQuote."""
+    return {
+        "object_id": quote.object_id, "url": quote.object_url, "actor_id": quote.actor.ap_id,
+        "handle": quote.actor.handle, "authorization": quote.authorization,
+    }

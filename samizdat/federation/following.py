@@ -19,9 +19,10 @@ from samizdat.core import http
 from samizdat.core.html import render_markdown, sanitize_html
 from samizdat.reader import services as reader
 
-from . import actors, delivery, ids, services
+from . import actors, blocks, delivery, ids, services
 from .ap import parse, render
-from .client import FederationError
+from .client import FederationError, signed_get
+from .conversations import is_public
 from .models import Following, ReaderReply, RemoteActor
 
 
@@ -92,18 +93,43 @@ def _send_follow(remote):
 
 
 def stop_following(source_url):
-    """Nobody here follows the account any more: Undo the instance actor's Follow."""
+    """Nobody here follows the account any more (or it is blocked): Undo the instance actor's Follow."""
     following = Following.objects.select_related("actor").filter(actor__ap_id=source_url).first()
     if following is None:
         return
+    _undo_follow(following)
+
+
+def _undo_follow(following):
     actor = ids.instance_actor_id()
     follow = {"id": following.follow_id, "type": "Follow", "actor": actor, "object": following.actor.ap_id}
     payload = render.activity(
         "Undo", activity_id=ids.activity_id(actor, "undo", ids.stamp()), actor=actor, obj=follow,
         to=[following.actor.ap_id],
     )
-    delivery.queue(None, payload, [following.actor.inbox])
+    delivery.queue(None, payload, [following.actor.inbox], to_blocked=True)
     following.delete()
+
+
+@transaction.atomic
+def end_follows():
+    """Undo our follow of each account nobody here follows any more (its last reader deleted their
+    account) or that an admin blocked, so that its server stops sending its posts; a blocked
+    account's readers see why in their list of sources. How many follows ended."""
+    reader.drop_unread_pushed_sources()
+    followed = set(reader.pushed_source_urls())
+    ended = 0
+    for following in Following.objects.select_related("actor"):
+        blocked = blocks.is_blocked(following.actor.ap_id)
+        if following.actor.ap_id in followed and not blocked:
+            continue
+        _undo_follow(following)
+        ended += 1
+        source = reader.pushed_source(following.actor.ap_id) if blocked else None
+        if source is not None:
+            reader.record_source_error(source, _("This site's admin blocked %(account)s: its posts no longer arrive.")
+                                       % {"account": following.actor})
+    return ended
 
 
 def unfollow_account(user, source):
@@ -141,6 +167,21 @@ def followed_source(remote):
     return reader.pushed_source(remote.ap_id)
 
 
+def _entry_fields(obj, author):
+    """What the Reader keeps of a post (Note, Article, …) by `author`, its HTML sanitized."""
+    url = parse.ref(obj.get("url"))
+    content = parse.text(obj.get("content"))
+    if not content and isinstance(obj.get("contentMap"), dict):
+        content = next((v for v in obj["contentMap"].values() if isinstance(v, str)), "")
+    published = parse_datetime(parse.text(obj.get("published"))) if obj.get("published") else None
+    object_id = parse.ref(obj.get("id"))
+    return {
+        "guid": object_id, "link": url if url.startswith(("https://", "http://")) else object_id,
+        "title": parse.text(obj.get("name")), "author": author.name or author.handle, "published_at": published,
+        "content_html": sanitize_html(content),
+    }
+
+
 def receive_post(obj, remote):
     """A post (Note, Article, …) of an account we follow → an entry in the Reader; whether it was."""
     source = followed_source(remote)
@@ -149,17 +190,44 @@ def receive_post(obj, remote):
     object_id = parse.ref(obj.get("id"))
     if not object_id or not actors.same_host(object_id, remote.ap_id) or parse.ref(obj.get("attributedTo")) != remote.ap_id:
         return False
-    url = parse.ref(obj.get("url"))
-    content = parse.text(obj.get("content"))
-    if not content and isinstance(obj.get("contentMap"), dict):
-        content = next((v for v in obj["contentMap"].values() if isinstance(v, str)), "")
-    published = parse_datetime(parse.text(obj.get("published"))) if obj.get("published") else None
+    reader.store_pushed_entry(source, **_entry_fields(obj, remote))
+    return True
+
+
+def receive_boost(activity, remote):
+    """A public boost by an account we follow → the boosted post in the Reader, marked "boosted by"
+    it; whether it was. The post is read from its own server (through the SSRF-safe client),
+    never from the booster's word, unless the booster's server hosts it."""
+    source = followed_source(remote)
+    obj = activity.get("object")
+    object_id = parse.ref(obj)
+    if source is None or not object_id or not is_public(activity):
+        return False
+    if not (isinstance(obj, dict) and actors.same_host(object_id, remote.ap_id)):
+        try:
+            obj = signed_get(object_id)
+        except FederationError:
+            return False
+    author_id = parse.ref(obj.get("attributedTo"))
+    if parse.ref(obj.get("id")) != object_id or not actors.same_host(object_id, author_id):
+        return False
+    if parse.type_of(obj) not in parse.POST_TYPES or not is_public(obj):
+        return False
+    try:
+        author = actors.fetch_actor(author_id)
+    except (FederationError, parse.ParseError):
+        return False
     reader.store_pushed_entry(
-        source, guid=object_id, link=url if url.startswith(("https://", "http://")) else object_id,
-        title=parse.text(obj.get("name")), author=remote.name or remote.handle, published_at=published,
-        content_html=sanitize_html(content),
+        source, **_entry_fields(obj, author), boosted_by=remote.name or remote.handle,
+        boost_id=parse.ref(activity.get("id")), author_url=author.ap_id,
     )
     return True
+
+
+def remove_boost(boost_id, remote):
+    """A followed account took back its boost: the entry it brought goes; whether there was one."""
+    source = followed_source(remote)
+    return source is not None and actors.same_host(boost_id, remote.ap_id) and reader.remove_boosted_entry(source, boost_id)
 
 
 def remove_post(object_id, remote):
@@ -168,6 +236,14 @@ def remove_post(object_id, remote):
     if source is None or not actors.same_host(object_id, remote.ap_id):
         return False
     return reader.remove_pushed_entry(source, object_id)
+
+
+def entry_author(entry):
+    """The remote actor who wrote a Reader entry: the followed account, or whom it boosted."""
+    recipient = RemoteActor.objects.filter(ap_id=entry.author_url or entry.source.url).first()
+    if recipient is None:
+        raise FollowError(_("That account is not followed any more."))
+    return recipient
 
 
 def reply_note(reply):
@@ -181,9 +257,7 @@ def reply_note(reply):
 def reply_to_entry(entry, *, blog, author_name, text):
     """Answer a post of a followed account from the Reader: a public Note from `blog`'s actor, to
     the post's author and the blog's followers; it arrives there as a reply (a comment, on a blog)."""
-    recipient = RemoteActor.objects.filter(ap_id=entry.source.url).first()
-    if recipient is None:
-        raise FollowError(_("That account is not followed any more."))
+    recipient = entry_author(entry)
     reply = ReaderReply.objects.create(
         blog=blog, author_name=author_name[:200], in_reply_to=entry.guid, recipient=recipient,
         html=render_markdown(text),

@@ -1,7 +1,7 @@
 """What each incoming activity does: one dispatch table from (activity type, object type) to a
 handler, each calling a service. Handlers run in the worker, inside a transaction."""
 
-from . import conversations, following, services
+from . import conversations, following, publishing, quotes, services
 from .ap import parse
 from .client import FederationError, signed_get
 from .selectors import approves_followers
@@ -48,6 +48,8 @@ def handle_undo(activity, remote, blog):
         return f"{remote} took back a like"
     if kind in ("", "Announce") and conversations.remove_reblog(object_id, remote):
         return f"{remote} took back a boost"
+    if kind in ("", "Announce") and following.remove_boost(object_id, remote):
+        return f"{remote} took back a boost: its Reader entry removed"
     raise Ignored("nothing to undo")
 
 
@@ -122,10 +124,13 @@ def handle_like(activity, remote, blog):
 
 
 def handle_announce(activity, remote, blog):
-    """A public boost of one of our posts → a reblog, listed under "Reblogged by"."""
+    """A public boost of one of our posts → a reblog, listed under "Reblogged by"; a boost by an
+    account readers here follow → the boosted post in their Reader, "boosted by" it."""
     try:
         row, created = conversations.receive_announce(activity, remote)
     except conversations.NotOurs as exc:
+        if following.receive_boost(activity, remote):
+            return "a boosted post in the Reader"
         raise Ignored(str(exc))
     return f"reblog {row.pk}" if created else "boost already counted"
 
@@ -154,21 +159,29 @@ def handle_quote_request(activity, remote, blog):
 
 
 def handle_accept(activity, remote, blog):
-    """Accept of the instance actor's Follow: the account's posts now come to the Reader."""
+    """Accept of the instance actor's Follow: the account's posts now come to the Reader. Accept of
+    a blog's QuoteRequest: the quote, approved, is sent again with its QuoteAuthorization."""
+    post_id = quotes.answered(activity, remote, accepted=True)
+    if post_id is not None:
+        if post_id:
+            publishing.sync_post(post_id)
+        return f"{remote} approved our quote"
     if following.follow_answered(activity, remote, accepted=True):
         return f"{remote} accepted our follow"
     raise Ignored("no follow of ours to accept")
 
 
 def handle_reject(activity, remote, blog):
-    """Reject of the instance actor's Follow (or a removal): its readers see it in their list."""
+    """Reject of the instance actor's Follow (or a removal): its readers see it in their list.
+    Reject of a blog's QuoteRequest: noted (the quote stays, as Mastodon's does, unapproved)."""
+    if quotes.answered(activity, remote, accepted=False) is not None:
+        return f"{remote} did not approve our quote"
     if following.follow_answered(activity, remote, accepted=False):
         return f"{remote} rejected our follow"
     raise Ignored("no follow of ours to reject")
 
 
-# What a followed account may post and we show in the Reader; Note and Article are also replies.
-POST_TYPES = ("Note", "Article", "Page", "Question")
+POST_TYPES = parse.POST_TYPES
 
 # (activity type, object type or None for any) → handler. FEDERATION.md lists each one.
 HANDLERS = {

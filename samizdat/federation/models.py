@@ -71,7 +71,9 @@ class RemoteActor(models.Model):
 
     @property
     def handle(self):
-        return f"@{self.username}@{self.domain}" if self.username else ""
+        # With the port, when the server has one (as its WebFinger answers: @name@host:port).
+        host = urlsplit(self.ap_id).netloc.lower().rpartition("@")[2]
+        return f"@{self.username}@{host}" if self.username else ""
 
     @property
     def delivery_inbox(self):
@@ -268,3 +270,46 @@ class Block(models.Model):
 
     def __str__(self):
         return self.domain or self.actor_id
+
+
+class OutgoingQuote(models.Model):
+    """One of our posts (a reblog of a fediverse post) sent as a quote of it (FEP-044f, and the
+    quote properties of Misskey, Pleroma and Fedibird), with the quoted author's authorization."""
+
+    post = models.OneToOneField(
+        "posts.Post", on_delete=models.SET_NULL, null=True, blank=True, related_name="fediverse_quote"
+    )
+    # Our post's id when last sent: its Delete still reaches the quoted author once the post is gone.
+    ap_id = models.URLField(max_length=500, blank=True, db_index=True)
+    object_id = models.URLField(max_length=500)  # the quoted post
+    object_url = models.URLField(max_length=500)  # where people read it (the "RE:" link)
+    actor = models.ForeignKey(RemoteActor, on_delete=models.CASCADE, related_name="+")  # its author
+    request_id = models.URLField(max_length=500, blank=True, db_index=True)  # our QuoteRequest
+    # The QuoteAuthorization the author's server gave (Mastodon 4.5), or "" while none.
+    authorization = models.URLField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.ap_id or self.post_id} quotes {self.object_id}"
+
+
+class ReaderAction(models.Model):
+    """A like or a boost of a fediverse post, made from the Reader as one of a writer's blogs
+    (people here have no actor of their own), kept so that it can be undone."""
+
+    class Kind(models.TextChoices):
+        LIKE = "Like", _("Like")
+        BOOST = "Announce", _("Boost")
+
+    blog = models.ForeignKey(Blog, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    object_id = models.URLField(max_length=500)
+    recipient = models.ForeignKey(RemoteActor, on_delete=models.CASCADE, related_name="+")
+    activity_id = models.URLField(max_length=500, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["blog", "kind", "object_id"], name="one_reader_action")]
+
+    def __str__(self):
+        return f"{self.blog} {self.kind} {self.object_id}"

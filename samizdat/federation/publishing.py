@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from samizdat.posts.models import Post
 
-from . import delivery, ids, services
+from . import delivery, ids, quotes, services
 from .ap import render
 from .documents import article_document
-from .models import FederatedPost
+from .models import FederatedPost, OutgoingQuote
 
 
 def _digest(article):
@@ -29,10 +29,12 @@ def _send(blog, verb, obj, object_id):
     actor = ids.actor_id(blog)
     payload = render.activity(
         verb, activity_id=ids.activity_id(object_id, verb, _stamp()), actor=actor, obj=obj,
-        to=[ids.PUBLIC], cc=[ids.blog_collection(blog, "followers")],
+        # Addressed as the object is (a quote also names the quoted author), a Tombstone as a post.
+        to=obj.get("to") or [ids.PUBLIC], cc=obj.get("cc") or [ids.blog_collection(blog, "followers")],
         published=timezone.now().isoformat(),
     )
-    delivery.queue(blog, payload, services.follower_inboxes(blog))
+    # A quote goes to the quoted author's server too, so that it counts it (and hears of its end).
+    delivery.queue(blog, payload, [*services.follower_inboxes(blog), *quotes.inboxes_for(object_id)])
     return payload
 
 
@@ -65,7 +67,12 @@ def sync_post(post_id):
     if record is not None and record.state == FederatedPost.State.LIVE and record.digest == digest:
         return None
     verb = "Update" if record is not None and record.state == FederatedPost.State.LIVE else "Create"
+    quote = OutgoingQuote.objects.select_related("actor").filter(post=post).first()
+    if quote is not None and quote.ap_id != article["id"]:
+        OutgoingQuote.objects.filter(pk=quote.pk).update(ap_id=article["id"])
     _send(post.blog, verb, article, article["id"])
+    if quote is not None:
+        quotes.request_approval(quote, post.blog, article)
     FederatedPost.objects.update_or_create(
         ap_id=article["id"],
         defaults={"post": post, "blog": post.blog, "state": FederatedPost.State.LIVE, "digest": digest,

@@ -8,7 +8,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 # tasks and the modules below import each other: those modules queue tasks once their transaction
 # commits, and tasks run them. Neither uses the other while being imported.
-from . import delivery, inbox, publishing, replies
+from . import delivery, following, inbox, publishing, replies
 
 
 @db_task()
@@ -68,3 +68,10 @@ def sync_comment_task(comment_id):
 def comment_deleted_task(comment_id):
     """Send the Delete of a deleted local comment."""
     return replies.comment_deleted(comment_id)
+
+
+@db_periodic_task(crontab(minute="17"))
+def end_follows_task():
+    """Every hour, undo our follows of accounts nobody here follows any more (an account deleted
+    however it was: the dashboard, the admin, the command line) or that an admin blocked."""
+    return following.end_follows()

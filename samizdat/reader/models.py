@@ -71,6 +71,11 @@ class Entry(models.Model):
     # Pruned: read and old, so out of every reader's list and emptied; the row stays only while the
     # feed still carries the item, so that the next poll does not bring it back as new.
     pruned = models.BooleanField(default=False)
+    # A fediverse post another account passed on (a boost): who, by which activity, and the
+    # author's own address (its actor), who hears of a reply, a like or a boost from here.
+    boosted_by = models.CharField(max_length=200, blank=True)
+    boost_id = models.URLField(max_length=500, blank=True)
+    author_url = models.URLField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["-published_at", "-id"]

@@ -204,14 +204,30 @@ def pushed_source(url):
     return Source.objects.filter(kind=Source.Kind.ACTOR, url=url).first()
 
 
-def store_pushed_entry(source, *, guid, link="", title="", author="", published_at=None, content_html=""):
-    """Keep (or update) one entry a source pushed to us; `content_html` must be sanitized."""
+def pushed_source_urls():
+    """The addresses of the pushed sources (fediverse accounts) somebody here still follows."""
+    return Source.objects.filter(kind=Source.Kind.ACTOR, subscriptions__isnull=False).values_list("url", flat=True)
+
+
+def drop_unread_pushed_sources():
+    """Delete the pushed sources nobody follows any more (their last reader deleted their account),
+    with their entries."""
+    return Source.objects.filter(kind=Source.Kind.ACTOR, subscriptions__isnull=True).delete()[0]
+
+
+def store_pushed_entry(source, *, guid, link="", title="", author="", published_at=None, content_html="",
+                       boosted_by="", boost_id="", author_url=""):
+    """Keep (or update) one entry a source pushed to us; `content_html` must be sanitized.
+
+    `boosted_by`, `boost_id`, `author_url`: for a post the source passed on (boosted), by whom,
+    by which activity, and its author's address."""
     now = timezone.now()
     entry, _created = Entry.objects.update_or_create(
         source=source, guid=guid[:2000],
         defaults={
             "link": link[:2000], "title": title[:500], "author": author[:200], "content_html": content_html,
-            "published_at": min(published_at or now, now), "fetched_at": now,
+            "published_at": min(published_at or now, now), "fetched_at": now, "boosted_by": boosted_by[:200],
+            "boost_id": boost_id[:500], "author_url": author_url[:500],
         },
     )
     _succeeded(source, now)
@@ -221,6 +237,11 @@ def store_pushed_entry(source, *, guid, link="", title="", author="", published_
 def remove_pushed_entry(source, guid):
     """Forget an entry its source deleted; whether there was one."""
     return source.entries.filter(guid=guid).delete()[0] > 0
+
+
+def remove_boosted_entry(source, boost_id):
+    """Forget the entry a source's boost brought, now the boost is undone; whether there was one."""
+    return bool(boost_id) and source.entries.filter(boost_id=boost_id).delete()[0] > 0
 
 
 def record_source_error(source, message):

@@ -122,6 +122,10 @@ def source_from_html(content, url):
     if not source.html.strip() and not source.title:
         raise ExtractError(_("No post was found at that address."))
     source.site_url = urljoin(source.url, "/")
+    # A fediverse post's page names its ActivityPub object (Mastodon, Samizdat): reblogged, it is quoted.
+    for href in doc.xpath('//link[@rel="alternate"][@type="application/activity+json"]/@href')[:1]:
+        address = urljoin(url, href.strip())
+        source.fediverse_id = address if address.startswith(("https://", "http://")) else ""
     return source
 
 

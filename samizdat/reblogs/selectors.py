@@ -6,6 +6,7 @@ from django.db.models import Case, Count, F, IntegerField, Q, Value, When, Windo
 from django.utils import timezone
 
 from samizdat.blogs.models import Blog
+from samizdat.blogs.roles import CAPABILITIES, Cap
 from samizdat.posts.models import Post
 
 from .models import Reblog
@@ -59,6 +60,15 @@ def rebloggers(post):
 def reblog_of(post):
     """The Reblog row of a reblog post (with its original), or None for an ordinary post."""
     return reblog_info(post)[0]
+
+
+def publishing_blogs(user):
+    """The blogs `user` may speak for in public (like or boost a fediverse post as): where they
+    may publish, not only write drafts."""
+    if user.is_superuser:
+        return Blog.objects.order_by("title")
+    roles = [role for role, caps in CAPABILITIES.items() if Cap.PUBLISH_POSTS in caps]
+    return Blog.objects.filter(memberships__user=user, memberships__role__in=roles).order_by("title").distinct()
 
 
 def reblog_blogs(user):

@@ -49,6 +49,8 @@ class Source:
     via_url: str = ""
     via_name: str = ""
     digest: str = ""
+    # The post's ActivityPub id when it is a fediverse post: the reblog is then sent as a quote of it.
+    fediverse_id: str = ""
 
 
 def _absolute(path):

@@ -18,6 +18,8 @@ EDITORS = {"editor", "owner", "admin"}
 OWNERS = {"owner", "admin"}
 # Whoever belongs to some blog (or runs the instance) may reblog into it.
 BLOGGERS = SIGNED_IN - {"outsider"}
+# Whoever may publish on some blog may speak for it on the fediverse.
+PUBLISHERS = AUTHORS | {"other_owner"}
 
 
 def blog(w, **extra):
@@ -102,6 +104,26 @@ def follow_request(w):
     return blog(w, pk=w.follow_request.pk)
 
 
+def reader_action(w):
+    """The blog's like of the fediverse account's post, made on first use."""
+    from samizdat.federation.models import ReaderAction, RemoteActor
+
+    entry = actor_entry(w)
+    return ReaderAction.objects.get_or_create(
+        blog=w.blog, kind=ReaderAction.Kind.LIKE, object_id=entry.guid,
+        defaults={"recipient": RemoteActor.objects.get(ap_id=entry.source.url), "activity_id": "https://x.example/#like"},
+    )[0]
+
+
+def reader_reply(w):
+    """A reply the blog sent to the fediverse account's post, made anew (deleting takes it)."""
+    from samizdat.federation.models import ReaderReply, RemoteActor
+
+    entry = actor_entry(w)
+    return ReaderReply.objects.create(blog=w.blog, author_name="Owner", in_reply_to=entry.guid, html="<p>Hi</p>",
+                                      recipient=RemoteActor.objects.get(ap_id=entry.source.url))
+
+
 # URL name: (method, URL arguments, POST data, who is allowed)
 MATRIX = {
     "home": ("get", lambda w: {}, None, SIGNED_IN),
@@ -113,8 +135,14 @@ MATRIX = {
     "reader_mark_read": ("post", lambda w: {"pk": entry(w).pk}, {}, SIGNED_IN),
     "reader_mark_post_read": ("post", lambda w: {"pk": followed_post(w).pk}, {}, SIGNED_IN),
     "reader_mark_all_read": ("post", lambda w: {}, {}, SIGNED_IN),
-    # Replying to a fediverse account's post takes a blog to reply as.
-    "reader_reply": ("get", lambda w: {"pk": actor_entry(w).pk}, None, BLOGGERS),
+    # Replying to, liking or boosting a fediverse account's post takes a blog to speak for in
+    # public: one where the person may publish (the other owner has a blog of their own).
+    "reader_reply": ("get", lambda w: {"pk": actor_entry(w).pk}, None, PUBLISHERS),
+    # Without a blog chosen: sent back to the Reader with a message.
+    "reader_interact": ("post", lambda w: {"pk": actor_entry(w).pk}, {}, PUBLISHERS),
+    # Things the blog did: those who may publish on it may take them back.
+    "reader_undo": ("post", lambda w: {"pk": reader_action(w).pk}, {}, AUTHORS),
+    "reader_reply_delete": ("post", lambda w: {"pk": reader_reply(w).pk}, {}, AUTHORS),
     "reblog_url": ("get", lambda w: {}, None, BLOGGERS),
     "reblog_post": ("get", lambda w: {"post_id": w.post.pk}, None, BLOGGERS),
     "reblog_entry": ("get", lambda w: {"entry_id": entry(w).pk}, None, BLOGGERS),

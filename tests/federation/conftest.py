@@ -44,7 +44,7 @@ class Remote:
         self.key, self.public_pem = _PAIRS[0]
         self.received = []  # (path, headers, body) of each POST
         self.gets = []  # (path, headers) of each GET
-        self.documents = {}  # path → another document it serves (a note, say)
+        self.documents = {}  # path → another document it serves (a note, say; a str is an HTML page)
         self.refuse_rfc9421 = False
         self.inbox_status = 202
 
@@ -93,7 +93,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self._send(200, json.dumps({"subject": "acct:alice", "links": links}).encode(),
                               content_type="application/jrd+json")
         if self.path in remote.documents:
-            return self._send(200, json.dumps(remote.documents[self.path]).encode())
+            document = remote.documents[self.path]
+            if isinstance(document, str):  # a web page
+                return self._send(200, document.encode(), content_type="text/html; charset=utf-8")
+            return self._send(200, json.dumps(document).encode())
         if self.path == "/avatar.png":
             return self._send(200, AVATAR_PNG, content_type="image/png")
         self._send(404)

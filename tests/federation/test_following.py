@@ -151,7 +151,7 @@ def test_reply_from_the_reader_goes_out_as_a_note_of_the_readers_blog(client, re
     assert reply["type"] == "Note" and reply["inReplyTo"] == note(remote)["id"]
     assert reply["attributedTo"] == activity["actor"] == "http://127.0.0.1:8000/@dispatch/"
     assert "<em>there</em>" in reply["content"] and PUBLIC in reply["to"] and remote.actor_id in reply["cc"]
-    assert reply["tag"] == [{"type": "Mention", "href": remote.actor_id, "name": "@alice@127.0.0.1"}]
+    assert reply["tag"] == [{"type": "Mention", "href": remote.actor_id, "name": f"@alice@{remote.base.split('://')[1]}"}]
     fetched = Client().get(reply["id"].removeprefix("http://127.0.0.1:8000"), HTTP_ACCEPT="application/activity+json")
     assert json.loads(fetched.content) | {"@context": None} == reply | {"@context": None}
 
@@ -166,3 +166,77 @@ def test_empty_reply_is_refused_with_the_form_back(client, reader, remote, make_
     response = writer.post(f"/dashboard/reader/entries/{entry.pk}/reply/", {"blog": blog.pk, "text": ""})
     assert response.status_code == 400 and 'class="error"' in response.content.decode()
     assert delivered(remote) == []
+
+
+def accept_follow(client, reader, remote):
+    _path, _headers, follow = follow_alice(reader, remote)
+    send(client, remote, {"@context": AS, "id": f"{remote.actor_id}#accepts/1", "type": "Accept",
+                          "actor": remote.actor_id, "object": follow["id"]})
+
+
+def bobs_note(remote):
+    """A post by bob, on alice's server, whom alice boosts; bob nobody here follows."""
+    bob = f"{remote.base}/users/bob"
+    remote.documents["/users/bob"] = {"@context": AS, "id": bob, "type": "Person", "preferredUsername": "bob",
+                                      "name": "Bob Boosted", "inbox": f"{bob}/inbox"}
+    document = {"@context": AS, "id": f"{bob}/statuses/9", "type": "Note", "attributedTo": bob,
+                "content": "<p>Bridge closed</p><script>x()</script>", "url": f"{remote.base}/@bob/9",
+                "to": [PUBLIC], "cc": [f"{bob}/followers"]}
+    remote.documents["/users/bob/statuses/9"] = document
+    return document
+
+
+def boost(remote, obj):
+    return {"@context": AS, "id": f"{remote.actor_id}/statuses/10/activity", "type": "Announce",
+            "actor": remote.actor_id, "object": obj, "to": [PUBLIC], "cc": [f"{remote.actor_id}/followers"]}
+
+
+def test_boost_by_a_followed_account_brings_the_boosted_post_and_undo_removes_it(client, reader, remote):
+    accept_follow(client, reader, remote)
+    item = send(client, remote, boost(remote, bobs_note(remote)["id"]))
+    assert item.state == InboxItem.State.DONE, item.note
+    page = reader.get("/dashboard/reader/").content.decode()
+    assert "Boosted by Alice Remote" in page and "Bridge closed" in page and "Bob Boosted" in page
+    assert "<script>x()" not in page
+    entry = Entry.objects.get()
+    assert entry.guid == f"{remote.base}/users/bob/statuses/9" and entry.author_url == f"{remote.base}/users/bob"
+    undo = {"@context": AS, "id": f"{remote.actor_id}/statuses/10/undo", "type": "Undo", "actor": remote.actor_id,
+            "object": {"id": boost(remote, "")["id"], "type": "Announce", "actor": remote.actor_id}}
+    assert send(client, remote, undo).state == InboxItem.State.DONE
+    assert not Entry.objects.exists()
+
+
+def test_boosted_post_is_read_from_its_own_server_not_the_boosters_word(client, reader, remote):
+    accept_follow(client, reader, remote)
+    forged = {"id": "https://elsewhere.example/notes/1", "type": "Note", "attributedTo": "https://elsewhere.example/u",
+              "content": "<p>Forged</p>", "to": [PUBLIC]}
+    item = send(client, remote, boost(remote, forged))
+    assert item.state == InboxItem.State.IGNORED and not Entry.objects.exists()
+
+
+def test_boosts_by_accounts_nobody_follows_bring_nothing(client, remote, db):
+    item = send(client, remote, boost(remote, bobs_note(remote)["id"]))
+    assert item.state == InboxItem.State.IGNORED and not Entry.objects.exists()
+
+
+def test_last_reader_deleting_their_account_ends_the_follow(client, reader, remote):
+    accept_follow(client, reader, remote)
+    response = reader.post("/dashboard/privacy/delete/", {"comments": "keep", "username": "vera"})
+    assert response.status_code == 302
+    [(path, _headers, undo)] = delivered(remote)
+    assert path == "/users/alice/inbox" and undo["type"] == "Undo" and undo["object"]["type"] == "Follow"
+    assert not Following.objects.exists() and not Source.objects.exists()
+    # Her posts are no longer kept.
+    assert send(client, remote, create(remote, note(remote))).state == InboxItem.State.IGNORED
+
+
+def test_blocking_a_followed_server_ends_the_follow(client, reader, remote, make_user):
+    accept_follow(client, reader, remote)
+    admin = Client()
+    admin.force_login(make_user("root", is_superuser=True))
+    response = admin.post("/admin/federation/block/add/", {"domain": "127.0.0.1", "actor_id": "", "reason": "spam"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    [(path, _headers, undo)] = delivered(remote)  # the blocked server still hears the Undo
+    assert undo["type"] == "Undo" and undo["object"]["object"] == remote.actor_id
+    assert not Following.objects.exists()
+    assert "blocked" in reader.get("/dashboard/reader/sources/").content.decode()

@@ -7,6 +7,7 @@ import re
 import socket
 
 import httpx
+import lxml.html
 import pytest
 
 from tests.instances import Instance, scratch_database, wait_for
@@ -165,3 +166,78 @@ def test_reply_from_b_arrives_as_a_comment_on_a(sites, vera):
     assert "Vera Z." in html and "<em>our</em> street" in html
     page = httpx.get(a.post_url).text
     assert "<em>our</em> street" in page and f'href="{b.base}/@harbour/"' in page
+
+
+def reader_entry_form(vera, action):
+    """The fields of the Reader's form posting to `action` (a path ending as given), as a browser sends them."""
+    page = lxml.html.fromstring(vera.get("/dashboard/reader/").text)
+    [form] = [f for f in page.forms if (f.action or "").endswith(action)]
+    return form.action, dict(form.form_values())
+
+
+def on_post_page(a, text):
+    return text in httpx.get(a.post_url).text
+
+
+def test_like_and_boost_from_b_show_on_a_and_undo_takes_them_back(sites, vera):
+    a, b = sites
+    action, fields = reader_entry_form(vera, "/interact/")
+    assert "blog" in fields  # vera has one blog: it is chosen for her
+    for kind in ("Like", "Announce"):
+        assert vera.post(action, data={**fields, "kind": kind}).status_code == 302
+    assert wait_for(lambda: on_post_page(a, "1 blogger likes this."), timeout=90), logs(a, b)
+    assert wait_for(lambda: on_post_page(a, "Reblogged by 1 blog"), timeout=90), logs(a, b)
+    page = vera.get("/dashboard/reader/").text
+    assert "Liked as Harbour News" in page and "Boosted as Harbour News" in page
+    for undo in re.findall(r'action="(/dashboard/reader/actions/\d+/undo/)"', page):
+        assert vera.post(undo, data={"csrfmiddlewaretoken": token(vera, "/dashboard/reader/")}).status_code == 302
+    assert wait_for(lambda: on_post_page(a, "Be the first to like this."), timeout=90), logs(a, b)
+    assert wait_for(lambda: not on_post_page(a, "Reblogged by"), timeout=90), logs(a, b)
+    assert "Liked as Harbour News" not in vera.get("/dashboard/reader/").text
+
+
+def test_reblog_on_b_goes_to_a_as_a_quote(sites, vera):
+    a, b = sites
+    path = re.search(r'href="(/dashboard/reblog/entry/\d+/)"', vera.get("/dashboard/reader/").text).group(1)
+    form = lxml.html.fromstring(vera.get(path).text).forms[-1]
+    fields = {**dict(form.form_values()), "comment": "Our street was hotter still.", "action": "publish"}
+    assert fields["source_fediverse_id"] == a.post_url
+    response = vera.post(form.action, data=fields)
+    assert response.status_code == 302, response.text[:3000]
+    # B sent a Note quoting A's post, each way servers read a quote, with a fallback line.
+    sent = ("import json; from samizdat.federation.models import Delivery; print(json.dumps("
+            "[d.payload['object'] for d in Delivery.objects.filter(activity_type='Create')]))")
+    [note] = [o for o in query(b, sent) if o.get("quote")]
+    assert note["type"] == "Note"
+    assert note["quote"] == note["_misskey_quote"] == note["quoteUrl"] == note["quoteUri"] == a.post_url
+    assert f'RE: <a href="{a.post_url}">' in note["content"] and "hotter still" in note["content"]
+    assert f"{a.base}/@dispatch/" in note["cc"]
+    assert {"type": "Mention", "href": f"{a.base}/@dispatch/", "name": f"@dispatch@{a.base.split('://')[1]}"} in note["tag"]
+    # A counts it as a reblog with commentary, and approves it: B sends it again with the stamp.
+    quotes = ("import json; from samizdat.reblogs.models import Reblog; print(json.dumps("
+              "[[r.actor_url, r.is_quote] for r in Reblog.objects.filter(local=False)]))")
+    assert wait_for(lambda: query(a, quotes) == [[f"{b.base}/@harbour/", True]], timeout=90), logs(a, b)
+    assert wait_for(lambda: on_post_page(a, "Reblogged by 1 blog"), timeout=30)
+    stamp = "from samizdat.federation.models import OutgoingQuote; print(OutgoingQuote.objects.get().authorization)"
+    assert wait_for(lambda: b.python(stamp).startswith(f"{a.base}/ap/quote-authorizations/"), timeout=90), logs(a, b)
+    authorization = b.python(stamp)
+    assert httpx.get(authorization, headers={"Accept": "application/activity+json"}).json()["interactingObject"] == note["id"]
+    updated = ("import json; from samizdat.federation.models import Delivery; print(json.dumps("
+               "[d.payload['object'].get('quoteAuthorization') for d in Delivery.objects.filter(activity_type='Update')]))")
+    assert authorization in query(b, updated)
+
+
+def test_reply_deleted_on_b_leaves_a(sites, vera):
+    a, b = sites
+    page = vera.get("/dashboard/reader/").text
+    delete = re.search(r'action="(/dashboard/reader/replies/\d+/delete/)"', page).group(1)
+    assert vera.post(delete, data={"csrfmiddlewaretoken": token(vera, "/dashboard/reader/")}).status_code == 302
+    assert wait_for(lambda: not on_post_page(a, "<em>our</em> street"), timeout=90), logs(a, b)
+    assert "Replied as Harbour News" not in vera.get("/dashboard/reader/").text
+
+
+def test_post_deleted_on_a_leaves_the_reader_on_b(sites, vera):
+    a, b = sites
+    a.python("from samizdat.posts.models import Post; from samizdat.posts.services import delete_post; "
+             "delete_post(Post.objects.get(slug='heat-survey'))")
+    assert wait_for(lambda: "Heat survey" not in vera.get("/dashboard/reader/?all=1").text, timeout=90), logs(a, b)

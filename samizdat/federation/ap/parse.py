@@ -11,6 +11,10 @@ import dataclasses
 MAX_ID = 500
 
 
+# The objects that are posts: what a followed account's Reader entries, replies and quotes are.
+POST_TYPES = ("Note", "Article", "Page", "Question")
+
+
 class ParseError(ValueError):
     """The document lacks something we need."""
 

@@ -27,6 +27,12 @@ EXTENSIONS = {
     "QuoteAuthorization": "https://w3id.org/fep/044f#QuoteAuthorization",
     "interactingObject": {"@id": "gts:interactingObject"},
     "interactionTarget": {"@id": "gts:interactionTarget"},
+    # What a quote post quotes, under each name servers read (see quote_note).
+    "quote": {"@id": "https://w3id.org/fep/044f#quote", "@type": "@id"},
+    "quoteAuthorization": {"@id": "https://w3id.org/fep/044f#quoteAuthorization", "@type": "@id"},
+    "_misskey_quote": "https://misskey-hub.net/ns#_misskey_quote",
+    "quoteUrl": "as:quoteUrl",
+    "quoteUri": "http://fedibird.com/ns#quoteUri",
     # Profile fields, as Mastodon names them.
     "schema": "http://schema.org#",
     "PropertyValue": "schema:PropertyValue",
@@ -177,6 +183,40 @@ def article(post, *, tags=(), attachments=()):
     }
     if post.updated_at and post.published_at and post.updated_at > post.published_at:
         document["updated"] = post.updated_at.isoformat()
+    return document
+
+
+_REBLOG_SECTION = re.compile(r'<section class="reblog">.*?</section>', re.S)
+LD_JSON = 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
+
+
+def quote_note(post, *, quote, tags=(), attachments=()):
+    """A reblog of a fediverse post as a Note quoting it, the way each server reads a quote.
+
+    `quote`: the quoted post's `object_id`, its `url`, its author's `actor_id` and `handle`, and the
+    `authorization` their server gave ("" while none). The note carries the writer's comment (the
+    quoted text is the server's to show) and a "RE: <link>" line, which Mastodon hides when it shows
+    the quote (class quote-inline) and other servers show as a link. Its author is addressed and
+    tagged so their server counts the quote; a FEP-e232 Link tag names it for Misskey and others.
+    """
+    document = article(post, tags=tags, attachments=attachments)
+    link = escape(quote["url"])
+    comment = _REBLOG_SECTION.sub("", document["content"]).strip()
+    content = f'{comment}<p class="quote-inline">RE: <a href="{link}">{link}</a></p>'
+    for key in ("name", "summary", "preview"):
+        document.pop(key)
+    document.update({
+        "type": "Note", "content": content, "contentMap": {post.blog.language: content},
+        "quote": quote["object_id"], "_misskey_quote": quote["object_id"], "quoteUrl": quote["object_id"],
+        "quoteUri": quote["object_id"], "cc": [*document["cc"], quote["actor_id"]],
+        "tag": [
+            *document["tag"],
+            {"type": "Mention", "href": quote["actor_id"], "name": quote["handle"] or quote["actor_id"]},
+            {"type": "Link", "mediaType": LD_JSON, "href": quote["object_id"], "name": f"RE: {quote['url']}"},
+        ],
+    })
+    if quote["authorization"]:
+        document["quoteAuthorization"] = quote["authorization"]
     return document
 
 
