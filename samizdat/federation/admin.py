@@ -1,6 +1,7 @@
 """The delivery log and the rest of federation's state, readable by the instance's admins."""
 
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from . import blocks, following, services
@@ -80,6 +81,7 @@ class BlockAdmin(admin.ModelAdmin):
 
     list_display = ["domain", "actor_id", "reason", "created_at"]
     search_fields = ["domain", "actor_id", "reason"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(self, request, obj, form, change):
         obj.domain = obj.domain.strip().lower().strip(".")

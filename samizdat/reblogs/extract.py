@@ -125,7 +125,8 @@ def source_from_html(content, url):
     # A fediverse post's page names its ActivityPub object (Mastodon, Samizdat): reblogged, it is quoted.
     for href in doc.xpath('//link[@rel="alternate"][@type="application/activity+json"]/@href')[:1]:
         address = urljoin(url, href.strip())
-        source.fediverse_id = address if address.startswith(("https://", "http://")) else ""
+        # No server mints ids longer than 500 characters; a longer one is no id we can keep.
+        source.fediverse_id = address if address.startswith(("https://", "http://")) and len(address) <= 500 else ""
     return source
 
 
