@@ -92,6 +92,8 @@ MIDDLEWARE = [
     # Outermost: gzip what Django writes (not stored pages, which have their own .gz), then the
     # page store, which answers anonymous reads of stored public pages and stores new ones.
     "samizdat.pages.middleware.CompressMiddleware",
+    # Safe requests may read from a replica (DATABASE_REPLICA_URLS); writes pin them to the primary.
+    "samizdat.core.replicas.ReplicaMiddleware",
     "samizdat.pages.middleware.PageStoreMiddleware",
     # Headers first, so that even the answer to an unknown host carries them.
     "samizdat.core.middleware.SecurityHeadersMiddleware",
@@ -166,6 +168,18 @@ else:
             },
         }
     }
+
+# Read replicas (PostgreSQL streaming standbys, say): requests read from one when nothing ties them
+# to the primary (samizdat.core.replicas); writes, migrations, the worker and commands use the primary.
+DATABASE_REPLICA_URLS = [u.strip() for u in os.environ.get("DATABASE_REPLICA_URLS", "").split(",") if u.strip()]
+for number, url in enumerate(DATABASE_REPLICA_URLS, 1):
+    # MIRROR: the test runner makes no test database on a replica.
+    DATABASES[f"replica{number}"] = {**dj_database_url.parse(url, conn_max_age=60), "TEST": {"MIRROR": "default"}}
+if DATABASE_REPLICA_URLS:
+    DATABASE_ROUTERS = ["samizdat.core.replicas.ReplicaRouter"]
+# After a browser's request writes, its reads stay on the primary this long (seconds), so a writer
+# sees their own change although the replicas lag a little behind.
+SAMIZDAT_REPLICA_PIN_SECONDS = int(os.environ.get("SAMIZDAT_REPLICA_PIN_SECONDS", 10))
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"

@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import cc_delim_re
 
+from samizdat.core import replicas
 from samizdat.core.middleware import page_headers
 
 from . import store
@@ -65,6 +66,9 @@ class PageStoreMiddleware:
                 response.headers[name] = value
             response.samizdat_stored_page = True
             return response
+        # A page kept in the store must show the primary's rows: one written from a lagging replica
+        # would outlive the removal that the change behind it made.
+        replicas.use_primary()
         stamp = store.read_stamp()
         response = self.get_response(request)
         if request.method == "GET" and _storable(request, response):
