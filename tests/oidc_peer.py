@@ -2,17 +2,14 @@
 OpenID Certified) with the configuration in shared/peers/oidc/ (copied to tests/peers/oidc/), run by
 the machine's Node.js.
 
-The npm package is installed once into a cache folder (SAMIZDAT_TEST_CACHE, default
-~/.cache/samizdat-tests) and reused by later runs; .ci/run provides node and npm from Debian.
+The npm package is installed on first use and reused (tests/npm_peers.py).
 """
 
 import os
 import shutil
 import socket
-import subprocess
-import time
-from pathlib import Path
 
+from tests import npm_peers
 from tests.instances import ROOT, unavailable
 
 VERSION = "9"
@@ -33,18 +30,7 @@ def _install():
     peer = _peer_dir()
     if peer is None:
         unavailable("the OpenID Connect peer (shared/peers/oidc/provider.mjs) is not beside the repository")
-    if not (shutil.which("node") and shutil.which("npm")):
-        unavailable("the OpenID Connect peer needs Node.js and npm (apt install nodejs npm)")
-    cache = Path(os.environ.get("SAMIZDAT_TEST_CACHE", Path.home() / ".cache" / "samizdat-tests"))
-    folder = cache / f"oidc-provider-{VERSION}"
-    if not (folder / "node_modules" / "oidc-provider" / "package.json").exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        done = subprocess.run(
-            ["npm", "install", "--no-audit", "--no-fund", "--silent", f"oidc-provider@{VERSION}"],
-            cwd=folder, capture_output=True, text=True, timeout=300,
-        )
-        if done.returncode != 0:
-            unavailable(f"npm install oidc-provider@{VERSION} failed: {done.stderr[-500:]}")
+    folder = npm_peers.install("oidc-provider", VERSION, "the OpenID Connect peer")
     shutil.copyfile(peer / "provider.mjs", folder / "provider.mjs")
     return folder
 
@@ -64,21 +50,9 @@ class OIDCPeer:
         self.issuer = f"http://127.0.0.1:{self.port}"
         self.log = folder / f"provider-{self.port}.log"
         env = {**os.environ, "OIDC_ISSUER": self.issuer, "OIDC_REDIRECT_URIS": ",".join(redirect_uris)}
-        with open(self.log, "w") as log:
-            self.process = subprocess.Popen(
-                ["node", "provider.mjs"], cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT
-            )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                break
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"the OpenID Connect peer did not start:\n{self.log.read_text()[-2000:]}")
+        self.process = npm_peers.start(
+            ["node", "provider.mjs"], cwd=folder, env=env, log=self.log, port=self.port, what="the OpenID Connect peer",
+        )
 
     def app(self, provider_id="alice-idp", name="Test Provider"):
         """The SAMIZDAT_SIGNIN_PROVIDERS entry for this provider."""
@@ -88,10 +62,4 @@ class OIDCPeer:
         }
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        npm_peers.stop(self.process)

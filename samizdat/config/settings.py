@@ -288,8 +288,49 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 # Serve uploads from Django; turn off when a front server serves MEDIA_ROOT at MEDIA_URL.
 SAMIZDAT_SERVE_MEDIA = env_bool("SAMIZDAT_SERVE_MEDIA", True)
+# Uploads on an S3-compatible store (django-storages) instead of MEDIA_ROOT, so app servers and
+# workers on several machines share them. Pages link them at MEDIA_URL: the instance's own /media/
+# (Samizdat or the front server passes them on from the bucket) unless the admin declares a public
+# address of their own for the bucket; no page may point at a host that is not the instance's.
+SAMIZDAT_MEDIA_S3_BUCKET = os.environ.get("SAMIZDAT_MEDIA_S3_BUCKET", "")
+SAMIZDAT_MEDIA_PUBLIC_URL = os.environ.get("SAMIZDAT_MEDIA_PUBLIC_URL", "")
+if SAMIZDAT_MEDIA_PUBLIC_URL:
+    MEDIA_URL = SAMIZDAT_MEDIA_PUBLIC_URL.rstrip("/") + "/"
+
+
+def s3_media_storage(environ):
+    """The STORAGES entry for uploads in the S3-compatible bucket that `environ` names."""
+    from botocore.config import Config
+
+    return {
+        "BACKEND": "samizdat.core.s3.MediaStorage",
+        "OPTIONS": {
+            "bucket_name": environ["SAMIZDAT_MEDIA_S3_BUCKET"],
+            "endpoint_url": environ.get("SAMIZDAT_MEDIA_S3_ENDPOINT_URL") or None,
+            "region_name": environ.get("SAMIZDAT_MEDIA_S3_REGION") or None,
+            "access_key": environ.get("SAMIZDAT_MEDIA_S3_ACCESS_KEY") or None,
+            "secret_key": environ.get("SAMIZDAT_MEDIA_S3_SECRET_KEY") or None,
+            "location": environ.get("SAMIZDAT_MEDIA_S3_PREFIX", "").strip("/"),
+            # Names are unique (a second "photo.jpg" becomes photo_ab12cd3.jpg), as on disk.
+            "file_overwrite": False,
+            "querystring_auth": False,
+            "default_acl": None,
+            # Checksums only when S3 requires them: many S3-compatible stores refuse the chunked
+            # uploads with trailing checksums that boto3 sends by default since 1.36.
+            "client_config": Config(
+                request_checksum_calculation="when_required", response_checksum_validation="when_required",
+                s3={"addressing_style": "path"},
+            ),
+        },
+    }
+
+
+MEDIA_STORAGE = (
+    s3_media_storage(os.environ) if SAMIZDAT_MEDIA_S3_BUCKET
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     # Collected files get their content's hash in their names (site.0123456789ab.css), so they
     # are served with a year's cache lifetime; see samizdat.core.staticfiles.
     "staticfiles": {"BACKEND": "samizdat.core.staticfiles.StaticFilesStorage"},

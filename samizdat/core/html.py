@@ -116,12 +116,14 @@ def link_remote_images(html):
     reads what; a link leaves that choice to the reader.
     """
     own_host = urlsplit(settings.SITE_URL).netloc
+    # Uploads at the public address the admin declared as theirs (SAMIZDAT_MEDIA_PUBLIC_URL) are ours.
+    own_media = settings.MEDIA_URL if urlsplit(settings.MEDIA_URL).netloc else None
 
     def replace(match):
         attrs = dict(_ATTR.findall(match[1]))
         src = attrs.get("src", "")
         host = urlsplit(src).netloc
-        if not host or host == own_host:
+        if not host or host == own_host or (own_media and src.startswith(own_media)):
             return match[0]
         text = attrs.get("alt") or src
         return f'<a href="{src}" class="remote-image" rel="noopener nofollow">{text}</a>'

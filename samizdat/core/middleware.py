@@ -7,14 +7,24 @@ files too and, for an instance served over HTTPS, HSTS. It comes first in MIDDLE
 answer passes through it, WhiteNoise's included. (Django 6.0 has a CSP of its own; move to it then.)
 """
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 
 # No 'unsafe-inline' and no other host: pages load only our own stylesheet, scripts and images
 # (identicons are inline <svg> elements, which need no data: source). Pictures hotlinked from
 # other hosts in a post are not loaded: a reader's browser never tells another host it was here.
+# The one other origin allowed is the uploads' public address when the admin declared one as theirs
+# (SAMIZDAT_MEDIA_PUBLIC_URL: a bucket behind their own domain).
+def _media_origin():
+    parts = urlsplit(settings.MEDIA_URL)
+    return f" {parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
-    "img-src 'self'",
+    f"img-src 'self'{_media_origin()}",
+    *([f"media-src 'self'{_media_origin()}"] if _media_origin() else []),
     "style-src 'self'",
     "script-src 'self'",
     "form-action 'self'",

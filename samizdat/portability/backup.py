@@ -25,7 +25,11 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import connection, transaction
+
+from samizdat.core.storage import walk
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -185,6 +189,55 @@ def _media_files(root):
     return sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink())
 
 
+def _in_bucket():
+    """Whether uploads live in an S3-compatible bucket (SAMIZDAT_MEDIA_S3_BUCKET), not in MEDIA_ROOT."""
+    return not isinstance(default_storage, FileSystemStorage)
+
+
+def _media_names():
+    """The names of every upload, in the media folder or the bucket."""
+    if _in_bucket():
+        return walk(default_storage)
+    root = Path(settings.MEDIA_ROOT)
+    return [file.relative_to(root).as_posix() for file in _media_files(root)]
+
+
+def _add_media(tar, name, arcname):
+    """Add one upload, from the folder or copied out of the bucket; its SHA-256, or None if it vanished."""
+    if not _in_bucket():
+        return _add_file(tar, Path(settings.MEDIA_ROOT) / name, arcname)
+    try:
+        raw = default_storage.open(name, "rb")
+        size = raw.size
+    except FileNotFoundError:
+        return None
+    with raw:
+        info = tarfile.TarInfo(arcname)
+        info.size, info.mode = size, 0o644
+        info.mtime = int(default_storage.get_modified_time(name).timestamp())
+        hashing = _Hashing(raw)
+        tar.addfile(info, hashing)
+    return hashing.sha.hexdigest()
+
+
+def _restore_bucket(folder, progress):
+    """Put the backup's uploads in the bucket, then remove the bucket's files the backup does not hold."""
+    restored = set()
+    for file in _media_files(folder):
+        name = file.relative_to(folder).as_posix()
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        with open(file, "rb") as f:
+            saved = default_storage.save(name, File(f))
+        if saved != name:
+            raise BackupError(f"The bucket renamed {name} to {saved}; restore again with --force.")
+        restored.add(name)
+    for name in walk(default_storage):
+        if name not in restored:
+            default_storage.delete(name)
+    progress(f"  {len(restored)} files in the bucket {settings.SAMIZDAT_MEDIA_S3_BUCKET}")
+
+
 def create_backup(path, *, with_secret_key=False, progress=print):
     """Write a backup of the database and media to `path`; the manifest."""
     engine = _engine()
@@ -216,12 +269,12 @@ def _write_archive(fd, dump, member, counts, engine, with_secret_key, progress):
             for name, key in _key_files().items():
                 if key.exists():
                     checksums[name] = _add_file(tar, key, name)
-        files = _media_files(settings.MEDIA_ROOT)
+        files = _media_names()
         progress(f"Adding media: {len(files)} files…")
         media_bytes = 0
-        for number, file in enumerate(files, 1):
-            arcname = MEDIA_PREFIX + file.relative_to(settings.MEDIA_ROOT).as_posix()
-            digest = _add_file(tar, file, arcname)
+        for number, name in enumerate(files, 1):
+            arcname = MEDIA_PREFIX + name
+            digest = _add_media(tar, name, arcname)
             if digest is not None:
                 checksums[arcname] = digest
                 media_bytes += tar.members[-1].size
@@ -342,7 +395,7 @@ def restore_backup(path, *, force=False, progress=print):
                           "Nothing was changed.")
     media_root = Path(settings.MEDIA_ROOT)
     rows = _content_rows()
-    has_media = bool(_media_files(media_root))
+    has_media = bool(_media_names())
     if (rows or has_media) and not force:
         what = " and ".join(w for w, present in ((f"{rows} rows of content", rows), ("media files", has_media))
                             if present)
@@ -377,16 +430,19 @@ def restore_backup(path, *, force=False, progress=print):
                               "the database was replaced but may be incomplete; the media were not restored.")
         progress(f"  {sum(restored.values()):,} rows in {len(restored)} tables, as in the manifest")
         progress(f"Restoring media: {manifest['media_files']} files…")
-        old = media_root.with_name(media_root.name + ".before-restore")
-        if media_root.exists():
-            shutil.rmtree(old, ignore_errors=True)
-            media_root.rename(old)
         new_media = scratch / MEDIA_PREFIX.rstrip("/")
-        if new_media.exists():
-            new_media.rename(media_root)
+        if _in_bucket():
+            _restore_bucket(new_media, progress)
         else:
-            media_root.mkdir()
-        shutil.rmtree(old, ignore_errors=True)
+            old = media_root.with_name(media_root.name + ".before-restore")
+            if media_root.exists():
+                shutil.rmtree(old, ignore_errors=True)
+                media_root.rename(old)
+            if new_media.exists():
+                new_media.rename(media_root)
+            else:
+                media_root.mkdir()
+            shutil.rmtree(old, ignore_errors=True)
         for name, destination in _key_files().items():
             key = scratch / name
             if key.exists():

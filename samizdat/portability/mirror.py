@@ -47,6 +47,18 @@ _READ_ONLY = " | ".join([
 ])
 
 
+MEDIA_PATH = "/media/"
+
+
+def _absolute_media_url():
+    return settings.MEDIA_URL.startswith(("http://", "https://"))
+
+
+def _media_path():
+    """Where uploads sit in the mirror: at MEDIA_URL, or at /media/ when that is another host's address."""
+    return MEDIA_PATH if _absolute_media_url() else settings.MEDIA_URL
+
+
 class MirrorError(Exception):
     """The mirror cannot be written where asked."""
 
@@ -114,7 +126,13 @@ class _Crawler:
         url = url.strip()
         if not url or url.startswith(("mailto:", "tel:", "data:", "javascript:")):
             return None
-        parts = urlsplit(urljoin(base, url))
+        full = urljoin(base, url)
+        if _absolute_media_url() and full.startswith(settings.MEDIA_URL):
+            # Uploads at the public address the admin declared for the bucket: copied into the
+            # mirror's media/ folder like uploads linked at /media/.
+            parts = urlsplit(full)
+            return MEDIA_PATH + parts.path[len(urlsplit(settings.MEDIA_URL).path):], "", parts.fragment
+        parts = urlsplit(full)
         if parts.scheme not in ("", "http", "https") or (parts.netloc and parts.netloc not in self.hosts):
             return None
         return parts.path, parts.query, parts.fragment
@@ -133,7 +151,7 @@ class _Crawler:
             target = _file_for(rest, query)
             self.enqueue(path + (f"?{query}" if target != _file_for(rest) else ""))
             return target
-        for base_url in (settings.STATIC_URL, settings.MEDIA_URL):
+        for base_url in (settings.STATIC_URL, _media_path()):
             if base_url and path.startswith(base_url):
                 self.enqueue(path)
                 return path.lstrip("/")
@@ -144,7 +162,7 @@ class _Crawler:
         """(mirror file, bytes) for one queued URL, or None when there is nothing to write."""
         parts = urlsplit(url)
         for base_url, storages in (
-            (settings.STATIC_URL, "static"), (settings.MEDIA_URL, "media"),
+            (settings.STATIC_URL, "static"), (_media_path(), "media"),
         ):
             if base_url and parts.path.startswith(base_url):
                 name = parts.path[len(base_url):]

@@ -48,10 +48,13 @@ def need_nginx():
         unavailable("needs Debian's nginx (apt install nginx-light)")
 
 
-def start_nginx(folder, data_dir, app_port):
-    """nginx running deploy/nginx.conf, as shipped, for `data_dir` and the app at `app_port`: (process, base URL)."""
+def start_nginx(folder, data_dir, app_port, edit=None):
+    """nginx running deploy/nginx.conf, as shipped (or as `edit(text)` changes it, as its comments tell an
+    admin to), for `data_dir` and the app at `app_port`: (process, base URL)."""
     port = free_port()
     conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    if edit:
+        conf = edit(conf)
     conf = conf.replace("/var/lib/samizdat", str(data_dir)).replace("127.0.0.1:8000", f"127.0.0.1:{app_port}")
     conf = conf.replace("listen 80 default_server", f"listen 127.0.0.1:{port} default_server")
     (folder / "tmp").mkdir(parents=True)

@@ -10,6 +10,7 @@ import pytest
 from tests.comments.conftest import free_port
 from tests.instances import Instance, wait_for
 
+from tests.s3_peer import s3_peer  # noqa: F401 (fixture)
 from tests.pages.front import NoRedirect, answers, fetch, need_nginx, start_nginx, stop
 
 SETUP = """
@@ -126,3 +127,33 @@ def test_stored_pages_stay_up_while_samizdat_is_down(site):
     status, headers, body = get(site, "/@news/feed/")
     assert status == 200 and headers["Content-Type"].startswith("application/rss+xml") and b"Night shift" in body
     assert get(site, "/@news/2020/")[0] == 502
+
+
+def bucket_media(endpoint, bucket):
+    """deploy/nginx.conf with its block for uploads in a bucket in place of the one for the media folder."""
+
+    def edit(conf):
+        local = re.search(r"\n    location /media/ \{.*?\n    \}\n", conf, re.S).group(0)
+        commented = re.search(r"\n    #location /media/ \{.*?\n    #\}\n", conf, re.S).group(0)
+        block = commented.replace("\n    #", "\n    ").replace("http://s3.example.org/BUCKET/", f"{endpoint}/{bucket}/")
+        block = block.replace("Host s3.example.org", f"Host {endpoint.removeprefix('http://')}")
+        return conf.replace(local, "\n").replace(commented, block)
+
+    return edit
+
+
+def test_nginx_passes_uploads_on_from_the_bucket_on_its_own_host(s3_peer, tmp_path):
+    need_nginx()
+    bucket = s3_peer.new_bucket()
+    s3_peer.client().put_object(Bucket=bucket, Key="uploads/dock.txt", Body=b"cranes", ContentType="text/plain")
+    nginx, base = start_nginx(tmp_path / "nginx", tmp_path, free_port(), edit=bucket_media(s3_peer.endpoint, bucket))
+    try:
+        assert wait_for(lambda: answers(base + "/media/uploads/dock.txt"), timeout=20), (
+            (tmp_path / "nginx" / "error.log").read_text())
+        status, headers, body = fetch(base + "/media/uploads/dock.txt")
+        assert body == b"cranes" and headers["Content-Type"].startswith("text/plain")
+        assert headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert fetch(base + "/media/uploads/none.txt")[0] == 404
+    finally:
+        stop(nginx)
