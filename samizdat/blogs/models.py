@@ -1,3 +1,4 @@
+import secrets
 import zoneinfo
 
 from django.conf import settings
@@ -15,6 +16,10 @@ validate_blog_slug = RegexValidator(
     r"^[a-z0-9](?:[a-z0-9_-]{0,48}[a-z0-9])?$",
     _("Use 1 to 50 lower-case letters, digits, hyphens or underscores."),
 )
+
+
+def new_fragments_token():
+    return secrets.token_hex(12)
 
 
 def validate_time_zone(value):
@@ -60,6 +65,10 @@ class Blog(models.Model):
     )
     posts_per_page = models.PositiveSmallIntegerField(_("posts per page"), default=10)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Changed (to a new random value) whenever anything a page of the blog shows changes; the
+    # parts of its pages rendered ahead of time are kept with the value they were rendered under
+    # (samizdat.pages.invalidation, samizdat.posts.fragments). Read with the blog: no query of its own.
+    fragments_token = models.CharField(max_length=24, default=new_fragments_token, editable=False)
 
     class Meta:
         ordering = ["title"]

@@ -17,6 +17,12 @@ and columns no page shows are listed in PRIVATE_FIELDS.
 The pages are removed twice: at once (so the writing process, and tests, never read a page older
 than their own change) and again when the transaction commits (a reader that rendered from the
 old rows in between must not leave its page behind; samizdat.pages.store explains the stamp).
+
+The same changes reach the fragments of pages rendered ahead of time (samizdat.posts.fragments),
+whether the page store is on or not: the blog gets a new `fragments_token` once the change is
+committed (a fragment rendered from the old rows before that keeps the old token, and is never
+used), and until then the writing transaction uses no fragment of that blog (`fragments_suspended`).
+Nothing is written inside the writer's transaction, so writers never wait on each other's blog row.
 """
 
 import contextlib
@@ -27,9 +33,13 @@ import threading
 
 from django.apps import apps
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.backends.signals import connection_created
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.db.models.signals import (
+    m2m_changed, post_delete, post_migrate, post_save, pre_delete, pre_migrate, pre_save,
+)
+
+from samizdat.blogs.models import new_fragments_token
 
 from . import store
 
@@ -55,6 +65,8 @@ PRIVATE_MODELS = {
     "provider.consent", "provider.indieauthcode", "provider.indieauthtoken",
     # API credentials and Webmention bookkeeping (a verified mention shows as its comment, which counts).
     "api.token", "api.webmention", "api.sentwebmention", "api.webmentioncheck",
+    # Rendered fragments of public pages are what invalidation keeps fresh, not a cause of it.
+    "posts.postfragment",
     # django-allauth's rows (addresses, confirmations, sessions, two-factor, outside identities and
     # their tokens) never show on a public page; a sign-in writes some of them. Its "social
     # applications" do (the comment form's provider icons), so they are not listed.
@@ -67,6 +79,7 @@ PRIVATE_MODELS = {
 # address for a few days and remember what the filter learnt and whom they were mailed to).
 PRIVATE_FIELDS = {
     "accounts.user": {"last_login", "password", "language"},
+    "blogs.blog": {"fragments_token"},
     "comments.comment": {"ip", "trained_as", "subscribers_notified_at"},
 }
 
@@ -76,6 +89,7 @@ _WRITE = re.compile(r'\s*(UPDATE|INSERT\s+INTO|DELETE\s+FROM)\s+"?(\w+)"?(?:\s+S
 _SET_COLUMN = re.compile(r'"?(\w+)"?\s*=')
 # Per thread: how many statements on each table a signal (or `changing`) has announced.
 _local = threading.local()
+_migrating = False
 
 
 def blog_changed(blog_id):
@@ -115,7 +129,7 @@ def _announce(table, statements):
 def watch_writes(execute, sql, params, many, context):
     """A database execute wrapper: a write no signal announced removes every stored page."""
     match = _WRITE.match(sql)
-    if match is not None and match[2] in _tables and settings.SAMIZDAT_PAGES:
+    if match is not None and match[2] in _tables:
         announced, table = _announced(), match[2]
         if announced.get("*"):
             pass
@@ -136,6 +150,7 @@ def _install(sender, connection, **kwargs):
 
 
 def _changed(owner):
+    _fragments_changed(owner)
     if not settings.SAMIZDAT_PAGES:
         return
     owners = EVERYTHING if owner == EVERYTHING else [owner, store.SITE]
@@ -145,6 +160,64 @@ def _changed(owner):
 
 def _remove_on_commit(owners):
     store.remove_owners(owners)
+
+
+def _fragments_changed(owner):
+    """Give the blog (or every blog) a new fragments token once the change is committed."""
+    if connection.in_atomic_block:
+        # Until the commit, this transaction (a request, or a whole test) reads its own change:
+        # it must not use a fragment rendered before it. Keyed by the outermost atomic block, so
+        # the mark ends with the transaction, committed or rolled back.
+        outermost = connection.atomic_blocks[0]
+        pending = getattr(_local, "suspended", None)
+        if pending is None or pending[0] is not outermost:
+            pending = _local.suspended = (outermost, set())
+        pending[1].add(owner)
+        # One new token per blog and transaction, unless the one asked for already may be undone
+        # (by a savepoint's rollback) while this change stays.
+        active = set(connection.savepoint_ids)
+        for sids, func, _robust in connection.run_on_commit:
+            if getattr(func, "func", None) is _new_token and func.args == (owner,) and sids <= active:
+                return
+    bump = functools.partial(_new_token, owner)
+    bump.__qualname__ = _new_token.__qualname__  # Django names a failed callback in its log
+    transaction.on_commit(bump, robust=True)
+
+
+def _new_token(owner):
+    if _migrating:
+        return
+    blogs = apps.get_model("blogs", "Blog").objects
+    rows = blogs.all() if owner == EVERYTHING else blogs.filter(pk=owner)
+    announced = _announced()
+    announced["*"] = announced.get("*", 0) + 1  # this write is the invalidation, not a change
+    try:
+        rows.update(fragments_token=new_fragments_token())
+    finally:
+        announced["*"] -= 1
+
+
+def _migration_started(**kwargs):
+    # Data migrations write before the blogs table may have its token; every blog gets a new one after.
+    global _migrating
+    _migrating = True
+
+
+def _migration_done(**kwargs):
+    global _migrating
+    _migrating = False
+    try:
+        _new_token(EVERYTHING)
+    except DatabaseError:  # migrated back to before the blogs table had it
+        pass
+
+
+def fragments_suspended(blog_id):
+    """True while this thread's transaction has changed the blog and not yet committed."""
+    pending = getattr(_local, "suspended", None)
+    if pending is None or not connection.in_atomic_block or pending[0] is not connection.atomic_blocks[0]:
+        return False
+    return blog_id in pending[1] or EVERYTHING in pending[1]
 
 
 def path_to_blog(model):
@@ -252,3 +325,5 @@ def connect():
     # Many-to-many changes come with the through model as sender; listen to them all.
     m2m_changed.connect(_on_m2m, dispatch_uid="pages-m2m")
     connection_created.connect(_install, dispatch_uid="pages-watch-writes")
+    pre_migrate.connect(_migration_started, dispatch_uid="pages-pre-migrate")
+    post_migrate.connect(_migration_done, dispatch_uid="pages-post-migrate")

@@ -249,3 +249,31 @@ class Revision(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+
+class PostFragment(models.Model):
+    """The parts of a post's page that are the same for every anonymous reader, rendered once.
+
+    Kept per address and language the page was read in (`key`), with the blog's fragments token
+    they were rendered under: any change the page shows gives the blog a new token, so a fragment
+    is used only while nothing it shows has changed (samizdat.posts.fragments). Never a source of
+    truth: deleting every row only costs a render.
+    """
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="fragments")
+    key = models.CharField(max_length=32)
+    token = models.CharField(max_length=24)
+    # The page's <head> links and meta tags, its header, and its footer, as rendered.
+    head = models.TextField()
+    header = models.TextField()
+    footer = models.TextField()
+    # The page's content up to the comment form's time stamp, and after it (all of it in
+    # `content` when comments are closed).
+    content = models.TextField()
+    tail = models.TextField(blank=True)
+    has_form = models.BooleanField(default=True)
+    # When what the fragment shows changes by itself (comments close after so many days).
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["post", "key"], name="unique_post_fragment")]

@@ -1,6 +1,7 @@
 """The public site: thin views over the selectors."""
 
 import datetime
+import functools
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
@@ -15,6 +16,7 @@ from samizdat.blogs.roles import Cap
 from samizdat.blogs.services import membership_for
 from samizdat.pages.decorators import public_page
 
+from . import fragments
 from . import search as search_index
 from .models import Category, Post, Tag
 from .selectors import blogs_with_counts, get_blog, live_posts, live_posts_in_category, menu_pages
@@ -26,7 +28,8 @@ def _page(request, queryset, per_page):
 
 
 def _blog_context(blog, **extra):
-    return {"blog": blog, "menu_pages": menu_pages(blog), **extra}
+    # Read when the header is rendered: a post page's header may come as a fragment.
+    return {"blog": blog, "menu_pages": functools.partial(menu_pages, blog), **extra}
 
 
 def front(request):
@@ -129,9 +132,16 @@ def _private_if_preview(response, preview):
 @public_page
 def post(request, blog_slug, year, month, day, slug):
     blog = get_blog(request, blog_slug)
-    post = get_object_or_404(
-        Post.objects.posts().select_related("author", "featured_image", "blog"), blog=blog, slug=slug
-    )
+    # What every anonymous reader sees comes rendered once per change (samizdat.posts.fragments),
+    # read with the post in one query.
+    shared = fragments.applies(request)
+    found = fragments.find(blog, slug, fragments.key_for(request)) if shared else None
+    if found is not None:
+        post = found.post
+    else:
+        post = get_object_or_404(
+            Post.objects.posts().select_related("author", "featured_image", "blog"), blog=blog, slug=slug
+        )
     preview = _visible_or_404(request, post)
     try:
         day = datetime.date(year, month, day)
@@ -139,16 +149,22 @@ def post(request, blog_slug, year, month, day, slug):
         raise Http404
     if post.local_date() != day:
         raise Http404
-    response = render(
-        request,
-        "posts/post_detail.html",
-        _blog_context(
-            blog, post=post, preview=preview,
-            tags=list(post.tags.select_related("blog")),
-            categories=list(post.categories.select_related("blog")),
-        ),
-    )
+    context = _blog_context(blog, post=post, preview=preview)
+    if shared and not preview:
+        if fragments.fresh(found, post):
+            context["fragment"] = found
+        else:
+            context["fragment"] = fragments.render(request, post, _with_terms(context, post), stale=found)
+    else:
+        _with_terms(context, post)
+    response = render(request, "posts/post_detail.html", context)
     return _private_if_preview(response, preview)
+
+
+def _with_terms(context, post):
+    context["tags"] = list(post.tags.select_related("blog"))
+    context["categories"] = list(post.categories.select_related("blog"))
+    return context
 
 
 @public_page

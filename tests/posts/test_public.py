@@ -142,8 +142,9 @@ def test_listing_query_count_does_not_grow_with_posts(client, make_blog, make_po
 
 def test_post_page_query_count_is_small(client, make_post, django_assert_max_num_queries):
     post = make_post(tags=["a", "b", "c"])
-    # Up to 6 for the post, its blog and terms, and comments; 2 for likes and followers (social);
-    # 1 for reblogs (where it came from, who passed it on); 1 for the sign-in providers enabled in
-    # the admin (the comment form's icons).
+    # Rendered whole (as for a signed-in reader, or the first reader after a change): up to 6 for
+    # the post, its blog and terms, and comments; 2 for likes and followers (social); 1 for
+    # reblogs (where it came from, who passed it on); 1 for the sign-in providers enabled in the
+    # admin (the comment form's icons). From its fragments: 2 (tests/posts/test_fragments.py).
     with django_assert_max_num_queries(6 + 2 + 1 + 1):
         client.get(post.get_absolute_url())

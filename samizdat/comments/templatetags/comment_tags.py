@@ -13,14 +13,18 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from .. import services, views
-from ..forms import CommentForm, FollowByEmailForm
+from ..forms import CommentForm, FollowByEmailForm, started_token
 
 register = template.Library()
 
 
 @register.inclusion_tag("comments/section.html", takes_context=True)
 def comments_section(context):
-    """The discussion under a post: the thread, and the "Leave a Reply" form or why it is closed."""
+    """The discussion under a post: the thread, and the "Leave a Reply" form or why it is closed.
+
+    Rendered as a post's fragment (samizdat.posts.fragments), the form's place gets the mark the
+    fragment gives, and the fragment learns until when the comments stay open or closed.
+    """
     request, post = context["request"], context["post"]
     try:
         page = int(request.GET.get("cpage", 1))
@@ -28,6 +32,31 @@ def comments_section(context):
         page = 1
     loaded = services.load_discussion(post, own_ids=views.own_comment_ids(request), page=page)
     closed = services.closed_reason(post, loaded.settings, switch_open=loaded.open)
+    fragment = context.get("fragment")
+    started = None
+    if isinstance(fragment, dict):
+        days = loaded.settings.close_after_days
+        if not closed and days is not None:
+            fragment["expires_at"] = post.published_at + datetime.timedelta(days=days)
+        # The form's time stamp is the one thing in it that is each reader's own.
+        started, fragment["form"] = fragment["started"], not closed
+    return {
+        **_form_context(context, post, closed, started=started), "post": post, "blog": post.blog,
+        "roots": loaded.roots, "pages": range(1, loaded.pages + 1) if loaded.pages > 1 else None,
+        "page": loaded.page, "count": loaded.count, "closed": closed,
+        "max_depth": loaded.settings.thread_depth,
+    }
+
+
+@register.simple_tag
+def comment_started(post):
+    """The comment form's time stamp, for a post page whose form is part of a stored fragment."""
+    return started_token(post.pk)
+
+
+def _form_context(context, post, closed, started=None):
+    """What the comment form shows this reader: their details, a draft, the comment replied to."""
+    request = context["request"]
     form = context.get("comment_form")
     reply_to = None
     if form is None and not closed:
@@ -41,6 +70,8 @@ def comments_section(context):
                 initial["parent"] = reply_to.pk
         elif str(initial.get("parent", "")).isdigit():
             reply_to = services.approved_comments(post).filter(pk=int(initial["parent"])).first()
+        if started is not None:
+            initial["started"] = started
         form = CommentForm(initial=initial, user=request.user, post=post)
     elif form is not None and form.is_bound and form.data.get("parent", "").isdigit():
         reply_to = services.approved_comments(post).filter(pk=int(form.data["parent"])).first()
@@ -48,10 +79,7 @@ def comments_section(context):
         "request": request, "user": context.get("user"), "csrf_token": context.get("csrf_token"),
         # Blog pages show no message list of their own; a failed sign-in's reason shows at the form.
         "messages": context.get("messages"),
-        "SITE_NAME": context.get("SITE_NAME"), "post": post, "blog": post.blog,
-        "roots": loaded.roots, "pages": range(1, loaded.pages + 1) if loaded.pages > 1 else None,
-        "page": loaded.page, "count": loaded.count, "closed": closed, "form": form, "reply_to": reply_to,
-        "max_depth": loaded.settings.thread_depth,
+        "SITE_NAME": context.get("SITE_NAME"), "form": form, "reply_to": reply_to,
     }
 
 

@@ -1,0 +1,140 @@
+"""A post page's parts rendered once per change (samizdat.posts.fragments), with the page store off.
+
+Transactions commit here as they do in production (the new fragments token comes on commit), so
+the page store's own cases (tests/pages/test_invalidation.py) run again against the fragments:
+each reads the post page anonymously twice (the second from its fragments), changes one thing
+through the app's services, and reads it again. Every case must have used a fragment at least
+once, or it would prove nothing."""
+
+import datetime
+import re
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from samizdat.comments import services as comments
+from samizdat.comments.models import CommentSettings, Policy
+from samizdat.posts import fragments, services as posts
+from samizdat.posts.models import PostFragment
+from samizdat.social import services as social
+from tests.pages.test_invalidation import (  # noqa: F401 (collected here, against the fragments)
+    test_bulk_update_without_a_signal_removes_every_stored_page,
+    test_closing_comments_on_a_post_removes_the_form,
+    test_comment_approved_by_a_moderator_shows,
+    test_comment_deleted_by_a_moderator_goes,
+    test_follow_shows_in_the_follower_count,
+    test_like_shows_in_the_count,
+    test_raw_sql_write_removes_every_stored_page,
+    test_renamed_blog_shows_its_new_title_everywhere,
+    test_renamed_tag_shows,
+    test_tag_taken_off_a_post_goes,
+    test_without_invalidation_a_reader_would_get_the_stale_page,
+    test_writer_renamed_shows_in_the_byline,
+)
+
+STARTED = re.compile(r'name="started" value="[^"]*"')
+
+
+@pytest.fixture(autouse=True)
+def fragments_used(transactional_db, settings, monkeypatch):
+    """The page store off; fails a case in which no page came from a fragment."""
+    settings.SAMIZDAT_PAGES = False
+    used = []
+    fresh = fragments.fresh
+
+    def counted(fragment, post):
+        used.append(fresh(fragment, post))
+        return used[-1]
+
+    monkeypatch.setattr(fragments, "fresh", counted)
+    yield used
+    assert any(used), "no page was read from its fragments"
+
+
+def page(url, **headers):
+    return STARTED.sub('name="started" value=""', Client().get(url, **headers).content.decode())
+
+
+@pytest.fixture
+def discussed_post(make_post, make_user):
+    post = make_post(tags=["docks"], title="Night shift at the port")
+    CommentSettings.objects.create(blog=post.blog, policy=Policy.OPEN)
+    submission = comments.Submission(
+        body="The cranes stood idle.", name="Vera", email="vera@example.test", elapsed=60.0
+    )
+    comments.submit_comment(post, submission)
+    social.like_post(make_user(display_name="Ivan"), post)
+    return post
+
+
+def test_page_from_fragments_is_the_page_rendered_whole(discussed_post):
+    url = discussed_post.get_absolute_url()
+    first, second = page(url), page(url)
+    # Any cookie but the CSRF one makes the page personal: rendered whole, as before fragments.
+    whole = page(url, HTTP_COOKIE="sessionid=none")
+    assert first == second == whole
+    assert "The cranes stood idle." in second and "Leave a Reply" in second and "#docks" in second
+
+
+def test_each_reader_gets_a_form_time_stamp_of_their_own(discussed_post):
+    url = discussed_post.get_absolute_url()
+    Client().get(url)
+    stamps = {STARTED.search(Client().get(url).content.decode())[0] for _ in range(2)}
+    assert len(stamps) == 2
+
+
+def test_page_from_fragments_costs_two_queries(discussed_post, django_assert_num_queries):
+    url = discussed_post.get_absolute_url()
+    Client().get(url)
+    # The blog, and the post with its fragments; nothing that grows with comments, likes or terms.
+    with django_assert_num_queries(2):
+        Client().get(url)
+
+
+def test_signed_in_reader_sees_their_own_like(discussed_post, make_user):
+    url = discussed_post.get_absolute_url()
+    page(url), page(url)
+    reader = make_user()
+    social.like_post(reader, discussed_post)
+    client = Client()
+    client.force_login(reader)
+    html = client.get(url).content.decode()
+    assert "Unlike" in html and "You are commenting using" in html
+    assert "Unlike" not in page(url) and "Sign in to like this" in page(url)
+
+
+def test_reply_address_shows_who_is_replied_to(discussed_post):
+    url = discussed_post.get_absolute_url()
+    page(url), page(url)
+    comment = comments.approved_comments(discussed_post).get()
+    assert "Reply to Vera" in page(f"{url}?replytocom={comment.pk}")
+
+
+def test_comments_closing_after_some_days_close_on_time(make_post, monkeypatch):
+    post = make_post(when=timezone.now() - datetime.timedelta(days=9))
+    settings_row = comments.settings_for(post.blog)
+    settings_row.close_after_days = 10
+    comments.save_settings(settings_row)
+    url = post.get_absolute_url()
+    assert "Leave a Reply" in page(url) and "Leave a Reply" in page(url)
+    later = timezone.now() + datetime.timedelta(days=2)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    html = page(url)
+    assert "Leave a Reply" not in html and "Comments are closed." in html
+
+
+def test_edited_post_shows_its_new_text(make_post):
+    post = make_post(source="The first *draft*.")
+    url = post.get_absolute_url()
+    page(url), page(url)
+    post.source = "The *corrected* text."
+    posts.save_post(post, editor=post.author)
+    assert "<em>corrected</em>" in page(url)
+
+
+def test_another_address_gets_fragments_of_its_own(discussed_post):
+    url = discussed_post.get_absolute_url()
+    page(url), page(url, HTTP_HOST="127.0.0.1")
+    assert PostFragment.objects.filter(post=discussed_post).count() == 2
+    assert "http://127.0.0.1/" in page(url, HTTP_HOST="127.0.0.1")
