@@ -19,13 +19,25 @@ and mirrored with `samizdat mirror`; each command's wall time and peak memory (i
 resident set, from wait4) go in a second table. This part takes minutes; `--import-posts` and
 `--import-comments` make it smaller, `--portability-only` runs just it, `--no-portability` skips it.
 
+Then federation fan-out (issue 8, target 5): a blog with 10,000 followers on 2,000 servers (remote
+actors stored directly in a third throwaway instance), the servers' shared inboxes simulated on
+loopback by bench/inboxes.py (one asyncio loop, 2,000 ports, every request's signature checked
+against the blog's key). A post is published through the REST API of `samizdat serve` and
+delivered by `samizdat worker` with 1, 2 and 4 threads; the table gives the writer's request time,
+the time until the last server had it, each server's count (exactly once), failures, and the
+worker's peak memory, also for a blog of 1,000 followers on 200 servers (memory flat in
+followers). `--fanout-only` runs just it, `--no-fanout` skips it, `--fanout-followers 1000
+--fanout-servers 200` makes it small. It is written to bench/results/fanout.md as well.
+
     .venv/bin/python bench/run.py [--duration 10] [--connections 16] [--threads 2]
     .venv/bin/python bench/run.py --portability-only --import-posts 200 --import-comments 5   # a smoke run
+    .venv/bin/python bench/run.py --fanout-only --fanout-followers 1000 --fanout-servers 200   # a smoke run
 """
 
 import argparse
 import datetime
 import http.cookiejar
+import json
 import os
 import platform
 import re
@@ -45,6 +57,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "latest.md"
+FANOUT_RESULTS = ROOT / "bench" / "results" / "fanout.md"
 sys.path.insert(0, str(ROOT))
 from bench.wxrgen import write_wxr  # noqa: E402
 
@@ -386,6 +399,200 @@ def portability_report(p):
     ]
 
 
+# Runs inside `samizdat shell`: a writer with an API token, and blogs followed by remote actors
+# stored directly (as Follow activities would have left them), spread over the loopback servers.
+FANOUT_SETUP = textwrap.dedent('''
+    import json
+    from samizdat.accounts.services import create_user
+    from samizdat.api.models import ALL_SCOPES
+    from samizdat.api.tokens import create_token
+    from samizdat.blogs.services import create_blog
+    from samizdat.federation import ids, keys
+    from samizdat.federation.models import Follower, RemoteActor
+
+    bases = json.loads(open({bases_file!r}).read())
+    user = create_user("writer", "a long bench passphrase 42", email="writer@example.test")
+    out = {{"token": create_token(user, name="bench", scopes=ALL_SCOPES)[1], "keys": {{}}}}
+    for slug, followers, servers in {plan!r}:
+        blog = create_blog(slug, slug.title(), owner=user)
+        actors = RemoteActor.objects.bulk_create([
+            RemoteActor(ap_id=f"{{bases[i % servers]}}/users/{{slug}}{{i}}", username=f"{{slug}}{{i}}",
+                        inbox=f"{{bases[i % servers]}}/users/{{slug}}{{i}}/inbox",
+                        shared_inbox=f"{{bases[i % servers]}}/inbox")
+            for i in range(followers)
+        ], batch_size=1000)
+        Follower.objects.bulk_create(
+            [Follower(blog=blog, actor=a, follow_id=a.ap_id + "#follow") for a in actors], batch_size=1000
+        )
+        out["keys"][ids.key_id(blog)] = keys.blog_key(blog).public_pem
+    print(json.dumps(out))
+''')
+FANOUT_STATES = (
+    "import collections, json; from samizdat.federation.models import Delivery; "
+    "print(json.dumps(collections.Counter(Delivery.objects.filter(activity_id={activity!r}).values_list('state', flat=True))))"
+)
+
+
+def start_worker(samizdat, threads, env, log):
+    """`samizdat worker` with `threads` threads, once it says it has started."""
+    log.write_text("")
+    worker = subprocess.Popen(
+        [*samizdat, "worker", "--workers", str(threads)], env=env, cwd=ROOT,
+        stdout=open(log, "w"), stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    deadline = time.monotonic() + 90
+    while "consumer started" not in log.read_text().lower():
+        if worker.poll() is not None or time.monotonic() > deadline:
+            stop(worker)
+            sys.exit(f"the worker did not start:\n{log.read_text()[-3000:]}")
+        time.sleep(0.2)
+    return worker
+
+
+def stop_measured(process):
+    """Stop a process started in its own session; its peak resident memory in MB."""
+    os.killpg(process.pid, signal.SIGTERM)
+    _pid, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return usage.ru_maxrss / 1024
+
+
+def publish_through_api(base, token, slug, title):
+    """POST a published post to the REST API as its writer would; (seconds the request took, status)."""
+    request = urllib.request.Request(
+        f"{base}/api/v1/blogs/{slug}/posts", method="POST",
+        data=json.dumps({"title": title, "source": "The strike committee met tonight. " * 40,
+                         "status": "published"}).encode(),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    began = time.perf_counter()
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            status = response.status
+    except urllib.error.HTTPError as error:
+        status = error.code
+    return time.perf_counter() - began, status
+
+
+def measure_fanout(tmp, env, samizdat, *, followers, servers, worker_threads):
+    """Publish on blogs with `followers` remote followers on `servers` servers (and a tenth of
+    both) and time the delivery by workers of each size in `worker_threads`."""
+    from bench.inboxes import Inboxes
+
+    data = tmp / "fanout"
+    env = {
+        **env, "SAMIZDAT_DATA_DIR": str(data), "SAMIZDAT_HTTP_ALLOWED_NETWORKS": "127.0.0.1/32"
+    }
+    data.mkdir()
+    subprocess.run([*samizdat, "migrate", "--verbosity", "0"], env=env, cwd=ROOT, check=True)
+    small = (max(1, followers // 10), max(1, servers // 10))
+    plan = [("wire", followers, servers), ("small", *small)]
+    runs = [("small", 1)] + [("wire", n) for n in worker_threads]
+    rows = []
+    with Inboxes(servers) as inboxes:
+        bases_file = tmp / "bases.json"
+        bases_file.write_text(json.dumps(inboxes.bases()))
+        print(f"--- fan-out: {followers:,} followers on {servers:,} loopback servers (and {small[0]:,} on "
+              f"{small[1]:,})", flush=True)
+        made = subprocess.run(
+            [*samizdat, "shell", "--no-imports", "-c", FANOUT_SETUP.format(bases_file=str(bases_file), plan=plan)],
+            env=env, cwd=ROOT, capture_output=True, text=True,
+        )
+        if made.returncode:
+            sys.exit(f"preparing the fan-out instance failed:\n{made.stderr[-3000:]}")
+        setup = json.loads(made.stdout.strip().splitlines()[-1])
+        inboxes.keys.update(setup["keys"])
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = subprocess.Popen(
+            [*samizdat, "serve", "--port", str(port), "--workers", "1", "--no-collectstatic"],
+            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, start_new_session=True,
+        )
+        try:
+            wait_until_up(base + "/@wire/", server)
+            for slug, threads in runs:
+                count, expected = {"wire": (followers, servers), "small": small}[slug]
+                print(f"--- fan-out: {count:,} followers, worker with {threads} thread(s)", flush=True)
+                worker = start_worker(samizdat, threads, env, tmp / "worker.log")
+                seen = {activity for activity, _inbox in inboxes.received}
+                began = time.time()
+                request_s, status = publish_through_api(base, setup["token"], slug, f"Fan-out, {threads} thread(s)")
+                if status != 201:
+                    stop(worker)
+                    sys.exit(f"publishing through the API answered {status}")
+                # Wait for every server, or for a minute without progress.
+                progress, last_count = time.monotonic(), 0
+                while True:
+                    new = {a for a, _i in list(inboxes.received)} - seen
+                    got = inboxes.deliveries(next(iter(new))) if len(new) == 1 else {}
+                    if len(got) >= expected or len(new) > 1:
+                        break
+                    if len(got) > last_count:
+                        progress, last_count = time.monotonic(), len(got)
+                    elif time.monotonic() - progress > 60:
+                        break
+                    time.sleep(0.2)
+                done_s = inboxes.last_at - began
+                peak_mb = stop_measured(worker)
+                activity = next(iter(new)) if len(new) == 1 else ""
+                states = json.loads(subprocess.run(
+                    [*samizdat, "shell", "--no-imports", "-c", FANOUT_STATES.format(activity=activity)],
+                    env=env, cwd=ROOT, check=True, capture_output=True, text=True,
+                ).stdout)
+                rows.append({
+                    "followers": count, "servers": expected, "threads": threads, "request_s": request_s,
+                    "done_s": done_s, "servers_reached": len(got),
+                    "once": sum(1 for n in got.values() if n == 1), "twice": sum(1 for n in got.values() if n > 1),
+                    "failed": sum(n for state, n in states.items() if state != "delivered"),
+                    "activities": len(new), "peak_mb": peak_mb,
+                })
+                print(f"    request {request_s * 1000:.0f} ms, all delivered after {done_s:.1f} s, "
+                      f"{len(got):,}/{expected:,} servers, peak {peak_mb:.0f} MB", flush=True)
+        finally:
+            stop(server)
+        refused = dict(inboxes.refused)
+    return {"rows": rows, "refused": refused}
+
+
+def fanout_report(f, load):
+    lines = [
+        "",
+        f"Federation fan-out: a post published through `POST /api/v1/blogs/<blog>/posts` (`samizdat serve`, "
+        f"SQLite, its queue in SQLite) and delivered by `samizdat worker` to the shared inbox of each "
+        f"follower's server, simulated on loopback by one asyncio process (bench/inboxes.py) that checks "
+        f"every request's signature against the blog's key (load average {load:.1f} before the run; the "
+        f"receivers share the machine). Signatures refused by the receivers: "
+        f"{sum(f['refused'].values())}{' ' + json.dumps(f['refused']) if f['refused'] else ''}.",
+        "",
+        "| followers | servers | worker threads | writer's request | all delivered after | deliveries/s "
+        "| servers reached once | failed | worker peak memory |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in f["rows"]:
+        twice = f" ({r['twice']} more than once)" if r["twice"] else ""
+        lines.append(
+            f"| {r['followers']:,} | {r['servers']:,} | {r['threads']} | {r['request_s'] * 1000:.0f} ms "
+            f"| {r['done_s']:.1f} s | {r['servers_reached'] / max(r['done_s'], 0.001):,.0f} "
+            f"| {r['once']:,} of {r['servers']:,}{twice} | {r['failed']} | {r['peak_mb']:.0f} MB |"
+        )
+    return lines
+
+
+def write_fanout(report, show=True):
+    FANOUT_RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    FANOUT_RESULTS.write_text(f"Measured {datetime.date.today().isoformat()} on {machine()}.\n\n{report}")
+    if show:
+        print()
+        print(report)
+        print(f"(written to {FANOUT_RESULTS.relative_to(ROOT)})")
+
+
+def fanout_failed(f):
+    return any(
+        r["once"] != r["servers"] or r["twice"] or r["failed"] or r["activities"] != 1 for r in f["rows"]
+    ) or bool(f["refused"])
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run and for comment posting (10; at most 10)")
@@ -398,9 +605,15 @@ def main():
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--portability-only", action="store_true", help="only the import and mirror figures")
     which.add_argument("--no-portability", action="store_true", help="skip the import and mirror figures")
+    which.add_argument("--fanout-only", action="store_true", help="only the federation fan-out figures")
+    parser.add_argument("--no-fanout", action="store_true", help="skip the federation fan-out figures")
+    parser.add_argument("--fanout-followers", type=int, default=10_000, help="followers of the blog (10,000)")
+    parser.add_argument("--fanout-servers", type=int, default=2_000, help="servers they are on (2,000)")
+    parser.add_argument("--fanout-workers", default="1,2,4", help="worker threads to measure with (1,2,4)")
     args = parser.parse_args()
+    args.fanout_workers = [int(n) for n in args.fanout_workers.split(",")]
     args.duration = max(1, min(args.duration, 10))
-    if not args.portability_only and not shutil.which("wrk"):
+    if not (args.portability_only or args.fanout_only) and not shutil.which("wrk"):
         sys.exit("make bench needs Debian's wrk: apt install wrk")
     samizdat = [sys.executable, "-m", "samizdat"]
     load_before = os.getloadavg()[0]
@@ -417,6 +630,15 @@ def main():
             SAMIZDAT_COMMENT_RATE_PER_MINUTE="1000000", SAMIZDAT_COMMENT_RATE_PER_HOUR="1000000",
             SAMIZDAT_COMMENT_MIN_SECONDS="0",
         )
+
+        if args.fanout_only:
+            fanout = measure_fanout(tmp, env, samizdat, followers=args.fanout_followers,
+                                    servers=args.fanout_servers, worker_threads=args.fanout_workers)
+            report = "\n".join(fanout_report(fanout, load_before)[1:]) + "\n"
+            write_fanout(report)
+            if fanout_failed(fanout):
+                sys.exit("some deliveries failed, were refused or arrived more than once: see the table")
+            return
 
         if args.portability_only:
             figures = measure_portability(
@@ -500,6 +722,10 @@ def main():
             figures = measure_portability(
                 tmp, env, samizdat, posts=args.import_posts, comments_per_post=args.import_comments
             )
+        fanout = None
+        if not args.no_fanout:
+            fanout = measure_fanout(tmp, env, samizdat, followers=args.fanout_followers,
+                                    servers=args.fanout_servers, worker_threads=args.fanout_workers)
 
     lines = [
         f"Measured {datetime.date.today().isoformat()} on {machine()}: "
@@ -530,6 +756,11 @@ def main():
         lines += portability_report(figures)
         if figures["stored_posts"] != figures["posts"] or figures["stored_comments"] != figures["comments"]:
             rows.append(("portability: stored counts differ from the file's", {"errors": 1}))
+    if fanout is not None:
+        lines += fanout_report(fanout, load_before)
+        write_fanout("\n".join(fanout_report(fanout, load_before)[1:]) + "\n", show=False)
+        if fanout_failed(fanout):
+            rows.append(("fan-out: deliveries failed, refused or repeated", {"errors": 1}))
     report = "\n".join(lines) + "\n"
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(report)

@@ -28,11 +28,21 @@ def _refused(status):
     return status >= 400 and status not in NOT_ABOUT_SIGNATURES
 
 
-def server_for(url):
+def domain_for(url):
     # By host and port: two servers on one host (tests on loopback) are two servers.
-    domain = urlsplit(url).netloc.lower().rpartition("@")[2]
-    server, _ = Server.objects.get_or_create(domain=domain)
+    return urlsplit(url).netloc.lower().rpartition("@")[2]
+
+
+def server_for(url):
+    server, _ = Server.objects.get_or_create(domain=domain_for(url))
     return server
+
+
+def servers_for(urls):
+    """{domain: Server} for the servers of `urls`, made where new, in two queries however many."""
+    domains = {domain_for(url) for url in urls}
+    Server.objects.bulk_create([Server(domain=d) for d in domains], ignore_conflicts=True)
+    return {server.domain: server for server in Server.objects.filter(domain__in=domains)}
 
 
 def _signer(style, key_id, private_key):
@@ -56,15 +66,17 @@ def _remember(server, style):
         server.signature_style = style
 
 
-def signed_post(url, payload, *, key, key_id):
-    """POST the activity `payload` to an inbox, signed with `key`; the core http Response."""
-    server = server_for(url)
+def signed_post(url, payload, *, key, key_id, server=None, timeout=http.DEFAULT_TIMEOUT):
+    """POST the activity `payload` to an inbox, signed with `key`; the core http Response.
+
+    `server`: the inbox's Server, when the caller has it already."""
+    server = server or server_for(url)
     body = json.dumps(payload, ensure_ascii=False).encode()
     headers = {"Content-Type": ACTIVITY_JSON, "Accept": ACCEPT}
     private_key = keys.load_private_key(key)
     styles = _styles(server)
     for n, style in enumerate(styles):
-        response = http.post(url, body, headers=headers, sign=_signer(style, key_id, private_key))
+        response = http.post(url, body, headers=headers, sign=_signer(style, key_id, private_key), timeout=timeout)
         if _refused(response.status) and n + 1 < len(styles):
             continue
         if response.status < 300:

@@ -2,6 +2,7 @@
 arrives or its time runs out, with a circuit breaker per server."""
 
 import datetime
+import itertools
 import logging
 
 from django.db import IntegrityError, transaction
@@ -29,33 +30,60 @@ def backoff(attempts):
     return min(FIRST_DELAY * (2 ** max(attempts - 1, 0)), LONGEST_DELAY)
 
 
+# A delivery task takes this many inboxes: a fan-out to 2,000 servers is 40 tasks, shared out
+# among the workers, not 2,000 (each a round trip to the queue) nor one (on one worker only).
+TASK_SIZE = 50
+# Rows are written this many at a time.
+INSERT_BATCH = 500
+# A worker sending a delivery holds it this long (the next try is put off by it): another worker,
+# or the sweep, finding it due meanwhile leaves it alone. Longer than a send can take (two
+# signature styles, each within SEND_TIMEOUT); a worker that dies mid-send frees it when it runs out.
+SEND_TIMEOUT = 10.0
+CLAIM = datetime.timedelta(seconds=30)
+
+
+def _chunks(items, size):
+    items = iter(items)
+    while chunk := list(itertools.islice(items, size)):
+        yield chunk
+
+
 def queue(blog, payload, inboxes, *, to_blocked=False):
-    """Store one Delivery of `payload` per distinct inbox and wake the worker once they are committed.
+    """Store one Delivery of `payload` per distinct inbox and wake the worker once they are committed;
+    the ids of the activity's pending deliveries.
 
     `blog`: whose actor signs it; None for the instance actor. `to_blocked`: send it to a blocked
     server too (only the Undo of our follow, which stops it sending what we would drop)."""
-    made = []
-    for inbox in dict.fromkeys(i for i in inboxes if i and (to_blocked or not blocks.is_blocked(i))):
-        try:
-            with transaction.atomic():
-                made.append(Delivery.objects.create(
-                    blog=blog, activity_id=payload["id"], activity_type=payload["type"], payload=payload,
-                    inbox=inbox, server=client.server_for(inbox),
-                ))
-        except IntegrityError:
-            continue  # already on its way there
-    ids_ = [d.pk for d in made]
+    blocked = blocks.checker()
+    wanted = dict.fromkeys(i for i in inboxes if i and (to_blocked or not blocked(i)))
+    for chunk in _chunks(wanted, INSERT_BATCH):
+        servers = client.servers_for(chunk)
+        # An inbox that has this activity already (a repeated call) keeps its row: it is on its way.
+        Delivery.objects.bulk_create([
+            Delivery(blog=blog, activity_id=payload["id"], activity_type=payload["type"], payload=payload,
+                     inbox=inbox, server=servers[client.domain_for(inbox)])
+            for inbox in chunk
+        ], ignore_conflicts=True)
+    ids_ = list(
+        Delivery.objects.filter(activity_id=payload["id"], state=Delivery.State.PENDING)
+        .order_by("pk").values_list("pk", flat=True).iterator(chunk_size=2000)
+    )
     transaction.on_commit(lambda: _wake(ids_))
-    return made
+    return ids_
 
 
 def _wake(delivery_ids):
-    for pk in delivery_ids:
+    for chunk in _chunks(delivery_ids, TASK_SIZE):
         try:
-            tasks.deliver_task(pk)
+            tasks.deliver_many_task(chunk)
         except Exception:
-            # The sweep (retry_deliveries_task) sends it all the same.
-            logger.exception("Could not queue delivery %s", pk)
+            # The sweep (retry_deliveries_task) sends them all the same.
+            logger.exception("Could not queue deliveries %s…", chunk[0])
+
+
+def deliver_many(delivery_ids):
+    """Try each of these deliveries (see `deliver`); how many arrived."""
+    return sum(deliver(pk) for pk in delivery_ids)
 
 
 def deliver(delivery_id, *, now=None):
@@ -70,12 +98,20 @@ def deliver(delivery_id, *, now=None):
     if server.resume_at and server.resume_at > now:
         Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=server.resume_at)
         return False
+    # Claim it, compare-and-set: of several workers (or a task and the sweep) finding it due, one sends it.
+    claimed = Delivery.objects.filter(
+        pk=delivery.pk, state=Delivery.State.PENDING, next_attempt_at=delivery.next_attempt_at
+    ).update(next_attempt_at=now + CLAIM)
+    if not claimed:
+        return False
     if delivery.blog is None:
         key, key_id = keys.instance_key(), ids.instance_key_id()
     else:
         key, key_id = keys.blog_key(delivery.blog), ids.key_id(delivery.blog)
     try:
-        response = client.signed_post(delivery.inbox, delivery.payload, key=key, key_id=key_id)
+        response = client.signed_post(
+            delivery.inbox, delivery.payload, key=key, key_id=key_id, server=server, timeout=SEND_TIMEOUT
+        )
         status, error = response.status, ("" if response.status < 300 else response.content[:500].decode(errors="replace"))
     except FetchError as exc:
         status, error = None, str(exc)

@@ -1,5 +1,7 @@
 """Our actors' RSA keys: made on first use and stored, so every later signature uses the same key."""
 
+import functools
+
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.db import IntegrityError, transaction
@@ -43,4 +45,11 @@ def instance_key():
 
 
 def load_private_key(local_key):
-    return serialization.load_pem_private_key(local_key.private_pem.encode(), password=None)
+    return _parsed_private_key(local_key.private_pem)
+
+
+@functools.lru_cache(maxsize=128)
+def _parsed_private_key(pem):
+    # Parsing checks the RSA key, a few milliseconds each time: a fan-out signs thousands of
+    # deliveries with one key. Keys are never changed in place (a new key is a new PEM).
+    return serialization.load_pem_private_key(pem.encode(), password=None)

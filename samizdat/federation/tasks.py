@@ -13,8 +13,15 @@ from . import delivery, following, inbox, publishing, replies
 
 @db_task()
 def deliver_task(delivery_id):
-    """Try one delivery now; a failure is rescheduled in its row, not by the queue."""
+    """Try one delivery now; a failure is rescheduled in its row, not by the queue.
+    (Kept for tasks queued before deliveries went out in batches.)"""
     return delivery.deliver(delivery_id)
+
+
+@db_task()
+def deliver_many_task(delivery_ids):
+    """Try a batch of deliveries now (a slice of a fan-out); failures are rescheduled in their rows."""
+    return delivery.deliver_many(delivery_ids)
 
 
 @db_periodic_task(crontab(minute="*"))

@@ -170,5 +170,5 @@ def test_failed_delivery_backs_off_and_opens_the_breaker(blog, remote):
 def test_delivery_goes_once_per_shared_inbox(blog, remote):
     made = delivery.queue(blog, {"id": f"{ACTOR}#x", "type": "Create"}, [f"{remote.base}/inbox"] * 3)
     assert len(made) == 1
-    assert delivery.deliver(made[0].pk)
+    assert delivery.deliver(made[0])
     assert Delivery.objects.get().state == Delivery.State.DELIVERED

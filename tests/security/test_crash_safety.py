@@ -248,7 +248,7 @@ def test_deliveries_of_a_killed_worker_all_arrive_and_only_those_in_flight_twice
         def all_delivered():
             return instance.python(DELIVERY_STATES).split()[1] == "0"
 
-        assert wait_for(all_delivered, timeout=90, interval=1), worker.log_path.read_text()[-3000:]
+        assert wait_for(all_delivered, timeout=150, interval=1), worker.log_path.read_text()[-3000:]
     finally:
         server.shutdown()
         server.server_close()
