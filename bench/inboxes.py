@@ -25,8 +25,8 @@ ANSWERS = {
 
 
 class Inboxes:
-    def __init__(self, count):
-        self.count = count
+    def __init__(self, count, *, delay=0.0):
+        self.count, self.delay = count, delay  # seconds each answer takes: a server far away
         self.keys = {}  # key id -> public key PEM, filled in by the caller once the actors exist
         self.received = collections.Counter()  # (activity id, inbox URL) -> times
         self.refused = collections.Counter()  # why -> times
@@ -83,6 +83,8 @@ class Inboxes:
                 length = int(next((v for k, v in headers.items() if k.lower() == "content-length"), "0"))
                 body = await reader.readexactly(length) if length else b""
                 status = self._take(method, f"http://127.0.0.1:{port}{path}", headers, body)
+                if self.delay:
+                    await asyncio.sleep(self.delay)
                 writer.write(ANSWERS[status])
                 await writer.drain()
                 if status == 400:

@@ -3,16 +3,48 @@
 The documented topology for more than one process (docs/performance.md): every app server and
 worker sees one database (PostgreSQL in CI's second run), one Redis queue and one page store. A
 change made through one app server, or by a worker, must reach the pages nginx answers from the
-store that another app server filled.
+store that another app server filled; a post published through one app server reaches each
+follower's server once, whichever worker sends it.
 """
 
+import json
 import re
+import urllib.request
 
 import pytest
 
+from bench.inboxes import Inboxes
 from tests.comments.conftest import free_port
 from tests.instances import make_instance, redis_url, scratch_database_url, wait_for  # noqa: F401 (fixtures)
 from tests.pages.front import OPEN_THREAD, answers, fetch, need_nginx, start_nginx, stop
+
+# Followers of "news" on the loopback servers: two per server with its shared inbox, and one
+# on the first server whose server has none (its own inbox gets the post). Prints a token for the
+# API, the blog's key id and public key.
+FOLLOWERS = """
+import json
+from samizdat.accounts.models import User
+from samizdat.api.models import ALL_SCOPES
+from samizdat.api.tokens import create_token
+from samizdat.blogs.models import Blog
+from samizdat.federation import ids, keys
+from samizdat.federation.models import Follower, RemoteActor
+blog = Blog.objects.get(slug="news")
+bases = {bases!r}
+for n in range(2 * len(bases)):
+    base = bases[n % len(bases)]
+    actor = RemoteActor.objects.create(ap_id=f"{{base}}/users/u{{n}}", inbox=f"{{base}}/users/u{{n}}/inbox",
+                                       shared_inbox=f"{{base}}/inbox")
+    Follower.objects.create(blog=blog, actor=actor, follow_id=actor.ap_id + "#follow")
+loner = RemoteActor.objects.create(ap_id=f"{{bases[0]}}/solo", inbox=f"{{bases[0]}}/solo/inbox")
+Follower.objects.create(blog=blog, actor=loner, follow_id=loner.ap_id + "#follow")
+token = create_token(User.objects.get(username="writer"), name="topology", scopes=ALL_SCOPES)[1]
+print(json.dumps([token, ids.key_id(blog), keys.blog_key(blog).public_pem]))
+"""
+# The minute's sweep of due deliveries, queued now: it runs on a worker while the fan-out's tasks do.
+SWEEP = "from samizdat.federation import tasks; tasks.retry_deliveries_task(); tasks.retry_deliveries_task()"
+UNDELIVERED = "from samizdat.federation.models import Delivery; print(Delivery.objects.exclude(state='delivered').count())"
+SERVERS = 120  # more than one delivery task's worth, so both workers send
 
 SCHEDULE = """
 import datetime
@@ -30,7 +62,9 @@ publish_post(post, editor=post.author, when=timezone.now() + datetime.timedelta(
 def site(make_instance, tmp_path):
     need_nginx()
     instance = make_instance(redis_url=redis_url())
-    instance.env.update(SAMIZDAT_SERVE_MEDIA="0", SAMIZDAT_COMMENT_MIN_SECONDS="0")
+    instance.env.update(
+        SAMIZDAT_SERVE_MEDIA="0", SAMIZDAT_COMMENT_MIN_SECONDS="0", SAMIZDAT_HTTP_ALLOWED_NETWORKS="127.0.0.1/32"
+    )
     pk, path = instance.python(OPEN_THREAD).split()
     writer_port, reader_port = free_port(), free_port()
     instance.start("serve", "--port", str(writer_port), "--no-collectstatic", log_name="writer.log")
@@ -67,3 +101,27 @@ def test_post_published_by_a_worker_reaches_the_stored_blog_home(site):
     shown = wait_for(lambda: "Dawn edition" in fetch(site.base + "/@news/")[2].decode(), timeout=60)
     assert shown, (site.instance.data_dir / "worker1.log").read_text()[-2000:]
     assert "Dawn edition" in fetch(site.base + "/@news/feed/")[2].decode()
+
+
+def test_post_published_through_one_app_server_reaches_each_follower_server_once(site):
+    # Each server answers in 0.3 s, so the sweeps below find deliveries still due.
+    with Inboxes(SERVERS, delay=0.3) as inboxes:
+        token, key_id, public_key = json.loads(site.instance.python(FOLLOWERS.format(bases=inboxes.bases())))
+        inboxes.keys[key_id] = public_key
+        request = urllib.request.Request(
+            f"{site.writer}/api/v1/blogs/news/posts", method="POST",
+            data=json.dumps({"title": "Night edition", "source": "Out now.", "status": "published"}).encode(),
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        )
+        assert urllib.request.urlopen(request, timeout=30).status == 201
+        assert wait_for(lambda: inboxes.received, timeout=60), (site.instance.data_dir / "worker1.log").read_text()[-3000:]
+        site.instance.python(SWEEP)  # one for each worker, racing the tasks
+        delivered = wait_for(lambda: site.instance.python(UNDELIVERED) == "0", timeout=120, interval=1)
+        assert delivered, (site.instance.data_dir / "worker2.log").read_text()[-3000:]
+        # (The fixture's own post may have gone out too, if a worker got to it after the followers came.)
+        (activity,) = {activity for activity, _inbox in inboxes.received if "/night-edition/#create-" in activity}
+        received = inboxes.deliveries(activity)
+    expected = {f"{base}/inbox" for base in inboxes.bases()} | {f"{inboxes.bases()[0]}/solo/inbox"}
+    assert set(received) == expected
+    assert set(received.values()) == {1}, {inbox: n for inbox, n in received.items() if n > 1}
+    assert not inboxes.refused
