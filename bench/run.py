@@ -433,11 +433,11 @@ FANOUT_STATES = (
 )
 
 
-def start_worker(samizdat, threads, env, log):
+def start_worker(samizdat, threads, env, log, *, periodic=True):
     """`samizdat worker` with `threads` threads, once it says it has started."""
     log.write_text("")
     worker = subprocess.Popen(
-        [*samizdat, "worker", "--workers", str(threads)], env=env, cwd=ROOT,
+        [*samizdat, "worker", "--workers", str(threads), *([] if periodic else ["--no-periodic"])], env=env, cwd=ROOT,
         stdout=open(log, "w"), stderr=subprocess.STDOUT, start_new_session=True,
     )
     deadline = time.monotonic() + 90
@@ -474,9 +474,10 @@ def publish_through_api(base, token, slug, title):
     return time.perf_counter() - began, status
 
 
-def measure_fanout(tmp, env, samizdat, *, followers, servers, worker_threads):
+def measure_fanout(tmp, env, samizdat, *, followers, servers, worker_threads, processes):
     """Publish on blogs with `followers` remote followers on `servers` servers (and a tenth of
-    both) and time the delivery by workers of each size in `worker_threads`."""
+    both) and time the delivery by a worker of each number of threads in `worker_threads`, then
+    by `processes` worker processes of one thread each."""
     from bench.inboxes import Inboxes
 
     data = tmp / "fanout"
@@ -487,7 +488,8 @@ def measure_fanout(tmp, env, samizdat, *, followers, servers, worker_threads):
     subprocess.run([*samizdat, "migrate", "--verbosity", "0"], env=env, cwd=ROOT, check=True)
     small = (max(1, followers // 10), max(1, servers // 10))
     plan = [("wire", followers, servers), ("small", *small)]
-    runs = [("small", 1)] + [("wire", n) for n in worker_threads]
+    runs = [("small", 1, 1)] + [("wire", 1, n) for n in worker_threads]
+    runs += [("wire", processes, 1)] if processes > 1 else []
     rows = []
     with Inboxes(servers) as inboxes:
         bases_file = tmp / "bases.json"
@@ -510,15 +512,19 @@ def measure_fanout(tmp, env, samizdat, *, followers, servers, worker_threads):
         )
         try:
             wait_until_up(base + "/@wire/", server)
-            for slug, threads in runs:
+            for slug, processes, threads in runs:
                 count, expected = {"wire": (followers, servers), "small": small}[slug]
-                print(f"--- fan-out: {count:,} followers, worker with {threads} thread(s)", flush=True)
-                worker = start_worker(samizdat, threads, env, tmp / "worker.log")
+                print(f"--- fan-out: {count:,} followers, {processes} worker(s) of {threads} thread(s)", flush=True)
+                workers = [
+                    start_worker(samizdat, threads, env, tmp / f"worker{n}.log", periodic=n == 0)
+                    for n in range(processes)
+                ]
                 seen = {activity for activity, _inbox in inboxes.received}
                 began = time.time()
                 request_s, status = publish_through_api(base, setup["token"], slug, f"Fan-out, {threads} thread(s)")
                 if status != 201:
-                    stop(worker)
+                    for worker in workers:
+                        stop(worker)
                     sys.exit(f"publishing through the API answered {status}")
                 # Wait for every server, or for a minute without progress.
                 progress, last_count = time.monotonic(), 0
@@ -533,14 +539,14 @@ def measure_fanout(tmp, env, samizdat, *, followers, servers, worker_threads):
                         break
                     time.sleep(0.2)
                 done_s = inboxes.last_at - began
-                peak_mb = stop_measured(worker)
+                peak_mb = max(stop_measured(worker) for worker in workers)
                 activity = next(iter(new)) if len(new) == 1 else ""
                 states = json.loads(subprocess.run(
                     [*samizdat, "shell", "--no-imports", "-c", FANOUT_STATES.format(activity=activity)],
                     env=env, cwd=ROOT, check=True, capture_output=True, text=True,
                 ).stdout)
                 rows.append({
-                    "followers": count, "servers": expected, "threads": threads, "request_s": request_s,
+                    "followers": count, "servers": expected, "processes": processes, "threads": threads, "request_s": request_s,
                     "done_s": done_s, "servers_reached": len(got),
                     "once": sum(1 for n in got.values() if n == 1), "twice": sum(1 for n in got.values() if n > 1),
                     "failed": sum(n for state, n in states.items() if state != "delivered"),
@@ -564,14 +570,14 @@ def fanout_report(f, load):
         f"receivers share the machine). Signatures refused by the receivers: "
         f"{sum(f['refused'].values())}{' ' + json.dumps(f['refused']) if f['refused'] else ''}.",
         "",
-        "| followers | servers | worker threads | writer's request | all delivered after | deliveries/s "
-        "| servers reached once | failed | worker peak memory |",
+        "| followers | servers | workers (processes × threads) | writer's request | all delivered after | deliveries/s "
+        "| servers reached once | failed | peak memory per worker |",
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in f["rows"]:
         twice = f" ({r['twice']} more than once)" if r["twice"] else ""
         lines.append(
-            f"| {r['followers']:,} | {r['servers']:,} | {r['threads']} | {r['request_s'] * 1000:.0f} ms "
+            f"| {r['followers']:,} | {r['servers']:,} | {r['processes']} × {r['threads']} | {r['request_s'] * 1000:.0f} ms "
             f"| {r['done_s']:.1f} s | {r['servers_reached'] / max(r['done_s'], 0.001):,.0f} "
             f"| {r['once']:,} of {r['servers']:,}{twice} | {r['failed']} | {r['peak_mb']:.0f} MB |"
         )
@@ -610,6 +616,8 @@ def main():
     parser.add_argument("--fanout-followers", type=int, default=10_000, help="followers of the blog (10,000)")
     parser.add_argument("--fanout-servers", type=int, default=2_000, help="servers they are on (2,000)")
     parser.add_argument("--fanout-workers", default="1,2,4", help="worker threads to measure with (1,2,4)")
+    parser.add_argument("--fanout-processes", type=int, default=2,
+                        help="then this many worker processes of one thread (2; 1 to skip)")
     args = parser.parse_args()
     args.fanout_workers = [int(n) for n in args.fanout_workers.split(",")]
     args.duration = max(1, min(args.duration, 10))
@@ -633,7 +641,8 @@ def main():
 
         if args.fanout_only:
             fanout = measure_fanout(tmp, env, samizdat, followers=args.fanout_followers,
-                                    servers=args.fanout_servers, worker_threads=args.fanout_workers)
+                                    servers=args.fanout_servers, worker_threads=args.fanout_workers,
+                                    processes=args.fanout_processes)
             report = "\n".join(fanout_report(fanout, load_before)[1:]) + "\n"
             write_fanout(report)
             if fanout_failed(fanout):
@@ -725,7 +734,8 @@ def main():
         fanout = None
         if not args.no_fanout:
             fanout = measure_fanout(tmp, env, samizdat, followers=args.fanout_followers,
-                                    servers=args.fanout_servers, worker_threads=args.fanout_workers)
+                                    servers=args.fanout_servers, worker_threads=args.fanout_workers,
+                                    processes=args.fanout_processes)
 
     lines = [
         f"Measured {datetime.date.today().isoformat()} on {machine()}: "

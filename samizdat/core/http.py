@@ -238,7 +238,6 @@ def requests_session(timeout=DEFAULT_TIMEOUT):
     reach. (It cannot pin the connection to the checked address as `fetch` does: the hosts it talks
     to are the sign-in providers an admin configured, or ones found through them.)
     """
-    import functools
 
     import requests
     from requests.adapters import HTTPAdapter
