@@ -369,6 +369,8 @@ if SERVED_OVER_HTTPS:
 # Public pages for readers who are not signed in, stored as files on first read and removed when
 # what they show changes (docs/performance.md). nginx serves the folder's www/ directly.
 SAMIZDAT_PAGES = env_bool("SAMIZDAT_PAGES", True)
+# The parts of post pages every anonymous reader shares, rendered once per change (posts.fragments).
+SAMIZDAT_POST_FRAGMENTS = env_bool("SAMIZDAT_POST_FRAGMENTS", True)
 SAMIZDAT_PAGES_DIR = Path(os.environ.get("SAMIZDAT_PAGES_DIR", DATA_DIR / "pages")).resolve()
 # Stored pages older than this (seconds) are removed by the worker, so the comment form's time stamp
 # in them stays fresh (comments sent from a form older than two days are held).

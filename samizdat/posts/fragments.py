@@ -14,8 +14,9 @@ Exact: every change a public page shows gives the blog a new `fragments_token`
 (samizdat.pages.invalidation, the rules the page store keeps to), and a fragment rendered under
 an older token is rendered again. Comments closing some days after publication is the one change
 nobody writes: the fragment expires then. A new release or changed settings make new keys.
-The store of pages (SAMIZDAT_PAGES) may be off; this is not, and the tests read the same bytes
-both ways (tests/posts/test_fragments.py).
+The store of pages (SAMIZDAT_PAGES) may be off while this stays on; SAMIZDAT_POST_FRAGMENTS=0
+turns this off too (the benchmark's "every cache off"). The tests read the same bytes both ways
+(tests/posts/test_fragments.py).
 """
 
 import functools
@@ -72,7 +73,7 @@ def applies(request):
     """True when the reader sees what any anonymous reader sees (so the fragments may be used)."""
     meta = request.META
     return (
-        request.method in ("GET", "HEAD") and not meta.get("QUERY_STRING")
+        settings.SAMIZDAT_POST_FRAGMENTS and request.method in ("GET", "HEAD") and not meta.get("QUERY_STRING")
         and cookies_allow(meta.get("HTTP_COOKIE")) and not request.user.is_authenticated
     )
 

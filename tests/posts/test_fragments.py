@@ -92,6 +92,16 @@ def test_page_from_fragments_costs_two_queries(discussed_post, django_assert_num
         Client().get(url)
 
 
+def test_fragments_can_be_turned_off_for_measuring(discussed_post, settings, fragments_used):
+    url = discussed_post.get_absolute_url()
+    with_fragments = (page(url), page(url))[1]
+    settings.SAMIZDAT_POST_FRAGMENTS = False
+    fragments_used.clear()
+    whole = page(url)
+    assert whole == with_fragments and not any(fragments_used)
+    fragments_used.append(True)  # this case used them above, with the setting on
+
+
 def test_signed_in_reader_sees_their_own_like(discussed_post, make_user):
     url = discussed_post.get_absolute_url()
     page(url), page(url)
