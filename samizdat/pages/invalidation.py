@@ -104,14 +104,22 @@ def everything_changed():
 
 @contextlib.contextmanager
 def changing(blog_id):
-    """Writes in the block (update(), raw SQL) change only this blog's pages; they are removed after it."""
+    """Writes in the block (update(), raw SQL) change only this blog's pages; they are removed after it.
+
+    Rows of this blog saved in the block still remove its pages at once, but leave the removal on
+    commit to the block's end: an import saving thousands of rows in one transaction then removes
+    the pages once on commit rather than once per row."""
     announced = _announced()
     announced["*"] = announced.get("*", 0) + 1
+    covered = _covered()
+    covered.append(blog_id)
     try:
         yield
     finally:
         announced["*"] -= 1
-    blog_changed(blog_id)
+        covered.pop()
+        # Even when the block fails: what it wrote before the error may still be committed.
+        blog_changed(blog_id)
 
 
 def _announced():
@@ -120,6 +128,14 @@ def _announced():
     except AttributeError:
         _local.announced = {}
         return _local.announced
+
+
+def _covered():
+    try:
+        return _local.covered
+    except AttributeError:
+        _local.covered = []
+        return _local.covered
 
 
 def _announce(table, statements):
@@ -155,6 +171,8 @@ def _changed(owner):
         return
     owners = EVERYTHING if owner == EVERYTHING else [owner, store.SITE]
     store.remove_owners(owners, bump=False)
+    if owner in _covered():
+        return  # the enclosing `changing(owner)` removes them on commit
     transaction.on_commit(functools.partial(_remove_on_commit, owners), robust=True)
 
 

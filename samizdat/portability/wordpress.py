@@ -1,9 +1,11 @@
 """Import a WordPress export (WXR) into a blog: authors, terms, posts, pages, comments and media.
 
-Each record of the file is stored in its own transaction: a file that breaks off or turns out
-malformed stops the import at that line, with everything before it kept and nothing of the
-broken item. Every WordPress object is remembered in `ImportedItem`, so importing the same file
-again updates what was imported instead of duplicating it.
+Records are stored in batches of about BATCH_ITEMS posts and comments, one transaction per batch and
+a savepoint per record, so a record that cannot be stored is skipped alone. A file that breaks off or
+turns out malformed stops the import at that line, with everything before it kept and nothing of the
+broken item; an import killed midway keeps the batches it committed. Every WordPress object is
+remembered in `ImportedItem`, so importing the same file again updates what was imported instead
+of duplicating it, and an interrupted import run again stores nothing twice.
 """
 
 import dataclasses
@@ -54,6 +56,9 @@ COMMENT_STATUSES = {
     "post-trashed": Comment.Status.TRASH,
 }
 NO_DATE = "0000-00-00 00:00:00"
+# Posts and comments stored per transaction: large enough that commits and page removals cost
+# little per item, small enough that a batch holds a few hundred kilobytes.
+BATCH_ITEMS = 500
 
 
 @dataclasses.dataclass
@@ -166,8 +171,10 @@ def import_wxr(file, blog_slug, *, owner=None, fetch_media=True, progress=None):
                 progress(file.tell())
     except wxr.WXRError as exc:
         summary.stopped, summary.stopped_line = exc.reason, exc.line
+        importer.flush()  # every record read whole before the broken one is kept
         importer.finish()
         raise ImportStopped(summary) from exc
+    importer.flush()
     importer.finish()
     return blog, summary
 
@@ -186,13 +193,39 @@ class Importer:
         self.page_parents = []  # (post pk, parent wp id)
         self.featured = []  # (post pk, attachment wp id)
         self.media_urls = {}  # original URL -> new URL
+        self.terms = {}  # (kind, slug) -> Category or Tag
+        self.pending, self.pending_items = [], 0  # records read and not stored yet
+        self.mappings = {}  # (kind, wp id) -> ImportedItem, of the posts and comments of the batch
+        self.posts = {}  # pk -> Post, of the batch's posts imported before
+        self.unsaved_mappings, self.changed_mappings = [], []  # written at the end of the batch
+        self.slugs = None  # slug -> pk of the blog's posts, read once
+        self.comment_queue = []  # (post, [wxr.Comment]) of the batch, stored after its posts
+        self.term_links = []  # (post, tags, categories) of the batch, linked after its posts
 
     # Mapping
 
     def _mapping(self, kind, wp_id):
+        key = (kind, str(wp_id))
+        if key in self.mappings:
+            return self.mappings[key]
         return ImportedItem.objects.filter(blog=self.blog, kind=kind, wp_id=str(wp_id)).first()
 
-    def _remember(self, mapping, kind, wp_id, obj, **fields):
+    def _load_mappings(self, records):
+        """The mappings of the batch's posts and comments, in two queries rather than one each."""
+        wanted = {Kind.POST: [], Kind.COMMENT: []}
+        for record in records:
+            if isinstance(record, wxr.Item):
+                wanted[Kind.POST].append(record.post_id)
+                wanted[Kind.COMMENT].extend(c.wp_id for c in record.comments)
+        self.mappings = {(kind, wp_id): None for kind, ids in wanted.items() for wp_id in ids}
+        for kind, ids in wanted.items():
+            for mapping in ImportedItem.objects.filter(blog=self.blog, kind=kind, wp_id__in=ids):
+                self.mappings[(kind, mapping.wp_id)] = mapping
+        post_ids = [m.object_id for (kind, _id), m in self.mappings.items() if m is not None and kind == Kind.POST]
+        self.posts = Post.objects.filter(blog=self.blog).in_bulk(post_ids) if post_ids else {}
+
+    def _remember(self, mapping, kind, wp_id, obj, *, save=True, **fields):
+        """Map the WordPress object to `obj`; with save=False the mapping is written at the end of the batch."""
         if mapping is None:
             mapping = ImportedItem(blog=self.blog, kind=kind, wp_id=str(wp_id))
             self.summary.imported[kind] += 1
@@ -201,8 +234,22 @@ class Importer:
         mapping.object_id = obj.pk if obj is not None else None
         for name, value in fields.items():
             setattr(mapping, name, value)
-        mapping.save()
+        if save:
+            mapping.save()
+        elif mapping.pk is None:
+            if self.mappings.get((kind, mapping.wp_id)) is not mapping:
+                self.unsaved_mappings.append(mapping)
+        else:
+            mapping.imported_at = timezone.now()
+            self.changed_mappings.append(mapping)
+        # A WordPress id met again in the same batch (a file merged from two exports) updates this one.
+        self.mappings[(kind, mapping.wp_id)] = mapping
         return mapping
+
+    def _save_mappings(self):
+        ImportedItem.objects.bulk_create(self.unsaved_mappings)
+        ImportedItem.objects.bulk_update(self.changed_mappings, ["object_id", "old_path", "original_url", "imported_at"])
+        self.unsaved_mappings, self.changed_mappings = [], []
 
     def _tz(self):
         return zoneinfo.ZoneInfo(self.blog.time_zone)
@@ -219,7 +266,29 @@ class Importer:
     # Records
 
     def add(self, record):
-        """Store one record in its own transaction; a record that cannot be stored is skipped with why."""
+        """Keep a record for the batch being gathered, and store the batch once it is full."""
+        self.pending.append(record)
+        self.pending_items += 1 + len(getattr(record, "comments", ()))
+        if self.pending_items >= BATCH_ITEMS:
+            self.flush()
+
+    def flush(self):
+        """Store the records gathered so far in one transaction; their pages are removed once, on commit."""
+        records, self.pending, self.pending_items = self.pending, [], 0
+        if not records:
+            return
+        with transaction.atomic(), invalidation.changing(self.blog.pk):
+            self._load_mappings(records)
+            for record in records:
+                self._store(record)
+            post_services.set_terms(self.term_links)
+            self.term_links = []
+            self._store_comments()
+            self._save_mappings()
+        self.mappings, self.posts = {}, {}
+
+    def _store(self, record):
+        """Store one record in a savepoint of its own; a record that cannot be stored is skipped with why."""
         what = _describe(record)
         try:
             with transaction.atomic():
@@ -232,6 +301,15 @@ class Importer:
         except (ValidationError, ValueError) as exc:
             messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
             self.summary.skipped.append((what, "; ".join(messages)))
+            self._forget_unsaved()
+
+    def _forget_unsaved(self):
+        """After a record's savepoint was rolled back: forget the rows it made that are gone with it."""
+        self.terms.clear()
+        User = get_user_model()
+        kept = set(User.objects.filter(pk__in=[u.pk for u in self.users.values()]).values_list("pk", flat=True))
+        self.users = {login: u for login, u in self.users.items() if u.pk in kept}
+        self.users_by_wp_id = {wp_id: u for wp_id, u in self.users_by_wp_id.items() if u.pk in kept}
 
     def author(self, record):
         if not record.login:
@@ -335,8 +413,9 @@ class Importer:
             status = Post.Status.PRIVATE
             self.summary.notes.append((what, _("password-protected on WordPress: kept private")))
         mapping = self._mapping(Kind.POST, record.post_id)
-        post = Post.objects.filter(pk=mapping.object_id, blog=self.blog).first() if mapping else None
-        if post is None:
+        post = self.posts.get(mapping.object_id) if mapping else None
+        created = post is None
+        if created:
             post = Post(blog=self.blog)
         post.kind = Post.Kind.PAGE if record.post_type == "page" else Post.Kind.POST
         post.author = self._creator(record) if record.creator else self.editor
@@ -363,16 +442,22 @@ class Importer:
                 categories.append(self._term_for_item(Kind.CATEGORY, slug, name))
             elif taxonomy == "post_tag":
                 tags.append(self._term_for_item(Kind.TAG, slug, name))
-        post_services.save_post(post, editor=self.editor or post.author, tags=tags, categories=categories)
+        post_services.save_post(post, editor=self.editor or post.author, announce=False)
         self.summary.notes.extend((what, note) for note in notes)
-        self._remember(mapping, Kind.POST, record.post_id, post, old_path=urlsplit(record.link).path[:500])
+        # A new post's comments are open until said otherwise: only closing them needs a row.
+        if record.comment_status == "closed" or (record.comment_status == "open" and not created):
+            comment_services.set_post_open(post, record.comment_status == "open")
+        # Last, once nothing of the record can fail: these are kept past its savepoint.
+        self._slugs()[post.slug] = post.pk
+        self.posts[post.pk] = post
+        self._remember(mapping, Kind.POST, record.post_id, post, save=False, old_path=urlsplit(record.link).path[:500])
+        self.term_links.append((post, tags, categories))
         if record.parent not in ("", "0"):
             self.page_parents.append((post.pk, record.parent))
         if record.meta.get("_thumbnail_id"):
             self.featured.append((post.pk, record.meta["_thumbnail_id"].strip()))
-        if record.comment_status in ("open", "closed"):
-            comment_services.set_post_open(post, record.comment_status == "open")
-        self.comments(post, record)
+        if record.comments:
+            self.comment_queue.append((post, record.comments))
         return post
 
     def _post_slug(self, record, post):
@@ -384,7 +469,7 @@ class Importer:
                 wanted = ""
         if wanted and wanted == post.slug:
             return wanted
-        clash = wanted and Post.objects.filter(blog=self.blog, slug=wanted).exclude(pk=post.pk).exists()
+        clash = wanted and self._slugs().get(wanted, post.pk) != post.pk
         if wanted and not clash and not (post.kind == Post.Kind.PAGE and wanted in post_services.RESERVED_PAGE_SLUGS):
             return wanted
         slug = post_services.unique_slug(self.blog, wanted or record.title or "untitled", exclude_pk=post.pk)
@@ -392,44 +477,75 @@ class Importer:
             self.summary.notes.append((_describe(record), _("slug “%(old)s” became “%(new)s”") % {"old": record.slug, "new": slug}))
         return slug
 
+    def _slugs(self):
+        if self.slugs is None:
+            self.slugs = dict(Post.objects.filter(blog=self.blog).values_list("slug", "pk"))
+        return self.slugs
+
     def _term_for_item(self, kind, slug, name):
         slug = _term_slug(slug, name)
-        model = Category if kind == Kind.CATEGORY else Tag
-        term = model.objects.filter(blog=self.blog, slug=slug).first()
+        term = self.terms.get((kind, slug))
         if term is None:
-            term = self._category(slug, name) if kind == Kind.CATEGORY else self._tag(slug, name)
+            model = Category if kind == Kind.CATEGORY else Tag
+            term = model.objects.filter(blog=self.blog, slug=slug).first()
+            if term is None:
+                term = self._category(slug, name) if kind == Kind.CATEGORY else self._tag(slug, name)
+            self.terms[(kind, slug)] = term
         return term
 
-    def comments(self, post, record):
-        pending = {c.wp_id: c for c in record.comments}
-        stored = {}
-        # Parents before replies, whatever order the file lists them in.
-        while pending:
-            ready = [c for c in pending.values() if c.parent in ("0", "") or c.parent in stored
-                     or c.parent not in pending]
-            for c in sorted(ready, key=lambda c: (c.date_gmt, c.wp_id)):
-                del pending[c.wp_id]
-                comment = self.comment(post, c, stored.get(c.parent))
-                if comment is not None:
-                    stored[c.wp_id] = comment
+    def _store_comments(self):
+        """Store the comments of the batch's posts, parents before replies whatever order the file lists
+        them in: a few statements per round of replies rather than several per comment."""
+        queue, self.comment_queue = self.comment_queue, []
+        # A comment id met twice in the batch (a post listed twice) is stored once, as last read.
+        latest = {c.wp_id: (post, c) for post, comments in queue for c in comments}
+        posts, by_post = {}, {}
+        for post, c in latest.values():
+            posts[post.pk] = post
+            by_post.setdefault(post.pk, {})[c.wp_id] = c
+        ids = [self.mappings[(Kind.COMMENT, wp_id)].object_id for wp_id in latest
+               if self.mappings.get((Kind.COMMENT, wp_id))]
+        existing = Comment.objects.filter(pk__in=ids, post__blog=self.blog).in_bulk() if ids else {}
+        waiting = [(posts[pk], pending) for pk, pending in by_post.items()]
+        stored = {}  # (post pk, wp id) -> Comment
+        while waiting:
+            ready = []
+            for post, pending in waiting:
+                now = [c for c in pending.values()
+                       if c.parent in ("0", "") or (post.pk, c.parent) in stored or c.parent not in pending]
+                # Replies that only answer each other (a loop no WordPress makes) go in as they are.
+                for c in sorted(now or pending.values(), key=lambda c: (c.date_gmt, c.wp_id)):
+                    del pending[c.wp_id]
+                    ready.append((post, c))
+            waiting = [(post, pending) for post, pending in waiting if pending]
+            made = [(c, self.comment(post, c, stored.get((post.pk, c.parent)), existing)) for post, c in ready]
+            made = [(c, comment) for c, comment in made if comment is not None]
+            comment_services.store_imported_comments([comment for _c, comment in made])
+            for c, comment in made:
+                stored[(comment.post_id, c.wp_id)] = comment
+                existing[comment.pk] = comment
+                mapping = self.mappings.get((Kind.COMMENT, c.wp_id))
+                if mapping is not None and mapping.pk is not None and mapping.object_id == comment.pk:
+                    self.summary.updated[Kind.COMMENT] += 1  # the mapping holds already
+                else:
+                    self._remember(mapping, Kind.COMMENT, c.wp_id, comment, save=False)
 
-    def comment(self, post, c, parent):
+    def comment(self, post, c, parent, existing):
+        """The comment `c` of the file, filled in and not stored yet; None if it is not imported."""
         what = _("comment %(id)s on “%(title)s”") % {"id": c.wp_id, "title": post.title}
         if c.type in ("pingback", "trackback"):
             self.summary.skipped.append((what, _("%(type)s comments are not imported (Samizdat has none)") % {"type": c.type}))
             return None
         if c.parent not in ("0", "") and parent is None:
             self.summary.notes.append((what, _("its parent comment %(id)s is not in the file: made top-level") % {"id": c.parent}))
-        mapping = self._mapping(Kind.COMMENT, c.wp_id)
-        existing = Comment.objects.filter(pk=mapping.object_id, post__blog=self.blog).first() if mapping else None
+        mapping = self.mappings.get((Kind.COMMENT, c.wp_id))
         user = self.users_by_wp_id.get(c.user_id) if c.user_id not in ("", "0") else None
-        comment = comment_services.import_comment(
+        return comment_services.imported_comment(
             post, parent=parent, author_name=c.author, author_email=c.email, author_url=c.url,
             html=markup.wpautop(c.content), status=COMMENT_STATUSES.get(c.approved, Comment.Status.PENDING),
-            created_at=self._date(c.date_gmt, c.date) or timezone.now(), user=user, comment=existing,
+            created_at=self._date(c.date_gmt, c.date) or timezone.now(), user=user,
+            comment=existing.get(mapping.object_id) if mapping else None,
         )
-        self._remember(mapping, Kind.COMMENT, c.wp_id, comment)
-        return comment
 
     def attachment(self, record):
         url = record.attachment_url or record.guid
@@ -471,14 +587,18 @@ class Importer:
         for pk, parent_id in self.page_parents:
             mapping = self._mapping(Kind.POST, parent_id)
             parent = Post.objects.filter(pk=mapping.object_id, blog=self.blog).first() if mapping else None
-            post = Post.objects.get(pk=pk)
+            post = Post.objects.filter(pk=pk).first()
+            if post is None:
+                continue
             if parent is None:
                 self.summary.notes.append((f"“{post.title}”", _("its parent %(id)s is not in the file") % {"id": parent_id}))
             elif parent.pk != pk:
                 post_services.link_post(post, parent=parent)
         for pk, attachment_id in self.featured:
             mapping = self._mapping(Kind.ATTACHMENT, attachment_id)
-            post = Post.objects.get(pk=pk)
+            post = Post.objects.filter(pk=pk).first()
+            if post is None:
+                continue
             media = Media.objects.filter(pk=mapping.object_id).first() if mapping and mapping.object_id else None
             if media is not None:
                 post_services.link_post(post, featured_image=media)
@@ -495,7 +615,7 @@ class Importer:
         for post in Post.objects.filter(pk__in=list(ids)):
             if pattern.search(post.source):
                 post.source = pattern.sub(lambda m: self.media_urls[m.group(0)], post.source)
-                post_services.save_post(post, editor=self.editor or post.author)
+                post_services.save_post(post, editor=self.editor or post.author, announce=False)
 
 
 def _describe(record):

@@ -28,8 +28,9 @@ def _other_blogs_changed(post_pk, post_blog_id):
         blog_changed(blog_id)
 
 
-def _post_changed(sender, instance, **kwargs):
-    _other_blogs_changed(instance.pk, instance.blog_id)
+def _post_changed(sender, instance, created=False, **kwargs):
+    if not created:  # a post just made is nobody's reblog and has none yet
+        _other_blogs_changed(instance.pk, instance.blog_id)
 
 
 def _post_published(sender, post_id, **kwargs):

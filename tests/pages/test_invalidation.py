@@ -222,3 +222,21 @@ def test_changes_announced_for_one_blog_keep_other_blogs_pages(make_post):
         Post.objects.filter(pk=post.pk).update(title="After")
     assert Client().get(other.get_absolute_url()).samizdat_stored_page
     assert "After" in Client().get(post.get_absolute_url()).content.decode()
+
+
+def test_rows_saved_while_changing_a_blog_remove_its_pages_once_on_commit(make_post, django_capture_on_commit_callbacks):
+    # An import saves thousands of rows of one blog in a transaction: one removal on commit, not one per row.
+    post = make_post(title="Before")
+    url = post.get_absolute_url()
+    with django_capture_on_commit_callbacks() as callbacks:
+        with invalidation.changing(post.blog_id):
+            for n in range(3):
+                post.title = f"After {n}"
+                posts.save_post(post, editor=post.author)
+        Client().get(url)  # a reader stores the page before the commit
+        assert Client().get(url).samizdat_stored_page
+    removals = [c for c in callbacks if getattr(c, "func", None) is invalidation._remove_on_commit]
+    assert len(removals) == 1
+    removals[0]()
+    page = Client().get(url)
+    assert not getattr(page, "samizdat_stored_page", False) and "After 2" in page.content.decode()

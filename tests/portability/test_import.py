@@ -197,3 +197,30 @@ def test_import_closes_comments_where_wordpress_had_them_closed(db):
     run(wxr(item(1, "Quiet", slug="quiet", extra="<wp:comment_status>closed</wp:comment_status>"),
             item(2, "Open", slug="open", extra="<wp:comment_status>open</wp:comment_status>")))
     assert [post_switch_open(Post.objects.get(slug=s)) for s in ("quiet", "open")] == [False, True]
+
+
+NEWS = '<category domain="category" nicename="news"><![CDATA[News]]></category>'
+COMMENT = """<wp:comment><wp:comment_id>{id}</wp:comment_id><wp:comment_author>Vera</wp:comment_author>
+<wp:comment_date_gmt>2024-05-02 10:00:00</wp:comment_date_gmt><wp:comment_content>Well said {id}</wp:comment_content>
+<wp:comment_approved>1</wp:comment_approved><wp:comment_parent>{parent}</wp:comment_parent></wp:comment>"""
+
+
+def test_post_that_cannot_be_stored_is_skipped_alone_and_the_rest_of_its_batch_kept(db):
+    # Out of any integer column's range: the post fails validation after its new category was made.
+    bad = item(2, "Bad", slug="bad", extra=NEWS).replace("<wp:menu_order>0<", "<wp:menu_order>99999999999999999999<")
+    good = item(3, "Good", slug="good", extra=NEWS + COMMENT.format(id=7, parent=0))
+    blog, summary = run(wxr(item(1, "First", slug="first"), bad, good))
+    assert set(Post.objects.values_list("slug", flat=True)) == {"first", "good"}
+    assert list(Post.objects.get(slug="good").categories.values_list("slug", flat=True)) == ["news"]
+    assert list(Comment.objects.values_list("body", flat=True)) == ["<p>Well said 7</p>"]
+    assert [what for what, _why in summary.skipped if "Bad" in what]
+
+
+def test_ids_met_twice_in_one_file_update_instead_of_duplicating(db):
+    first = item(1, "First", slug="first", extra=COMMENT.format(id=7, parent=0))
+    again = item(1, "First again", slug="first", extra=COMMENT.format(id=7, parent=0) + COMMENT.format(id=8, parent=7))
+    run(wxr(first, again))
+    post = Post.objects.get()
+    assert post.title == "First again"
+    assert sorted((c.body, c.parent_id is not None) for c in Comment.objects.all()) == [
+        ("<p>Well said 7</p>", False), ("<p>Well said 8</p>", True)]

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from bench.wxrgen import write_wxr
 from samizdat.comments.models import Comment
-from samizdat.portability import jobs
+from samizdat.portability import jobs, wordpress
 from samizdat.portability.models import ImportJob
 from samizdat.portability.wordpress import import_wxr
 from samizdat.posts.models import Post
@@ -98,7 +98,7 @@ def test_upload_over_the_limit_is_refused_with_a_way_out(owner_client, settings)
 
 
 def dead_worker_job(blog, data, records_done):
-    """A job whose worker was killed after storing `records_done` records (each in its own transaction)."""
+    """A job whose worker was killed after reading `records_done` records (the batches before stored)."""
     job = jobs.start_import(blog, SimpleUploadedFile("big.xml", data), blog.memberships.first().user)
 
     class Killed(BaseException):
@@ -120,8 +120,9 @@ def dead_worker_job(blog, data, records_done):
 
 
 def test_import_whose_worker_died_is_taken_up_again_and_stores_everything_once(
-    owner_client, django_capture_on_commit_callbacks, immediate_tasks
+    owner_client, django_capture_on_commit_callbacks, immediate_tasks, monkeypatch
 ):
+    monkeypatch.setattr(wordpress, "BATCH_ITEMS", 10)  # the first batches are stored before the kill
     blog = owner_client.blog
     data = generated(posts=12, comments=4)
     job = dead_worker_job(blog, data, records_done=8)
