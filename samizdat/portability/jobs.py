@@ -5,8 +5,8 @@ commenters' email addresses) and queues `run_import`. The worker claims the job 
 its own, imports, and writes how far it has read into the row at most once a second, with a
 heartbeat. If the worker is killed, the job keeps its status "running" with an old heartbeat;
 `resume_stalled_imports` (a sweep every minute, and at worker start) claims it again and reads
-the file from the start: each record was stored in its own transaction, so nothing half-written
-stays, and a re-import updates the records already stored instead of duplicating them.
+the file from the start: records are stored in batches, each in one transaction, so nothing
+half-written stays, and a re-import updates the records already stored instead of duplicating them.
 """
 
 import logging

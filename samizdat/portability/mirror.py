@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from samizdat.core.links import absolute_url
+from samizdat.blogs.addresses import main_url
 from samizdat.posts.models import Category, Post, Tag
 from samizdat.posts.selectors import live_posts
 
@@ -303,7 +303,7 @@ def build_mirror(blog, outdir, *, sign=None):
         raise MirrorError(f"{outdir} holds a mirror of another blog ({previous.get('blog')}).")
     outdir.mkdir(parents=True, exist_ok=True)
 
-    origin = absolute_url(blog.get_absolute_url())
+    origin = main_url(blog)  # its own domain when it has one
     crawler = _Crawler(blog, origin)
     crawler.seed()
     result = MirrorResult()

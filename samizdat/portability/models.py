@@ -63,8 +63,8 @@ class ImportJob(models.Model):
     The row is the import's durable state: the queue only wakes a worker. The worker running it
     holds `runner` and beats `heartbeat_at` as it reads; a job whose worker died (no beat for
     SAMIZDAT_IMPORT_STALE_SECONDS) is taken up again by the sweep and read from the start, which
-    is safe because every record is stored in its own transaction and a re-import updates
-    instead of duplicating.
+    is safe because records are stored in batches, each in one transaction, and a re-import
+    updates instead of duplicating.
     """
 
     class Status(models.TextChoices):

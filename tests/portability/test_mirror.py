@@ -225,3 +225,20 @@ def test_mirror_carries_the_mirrors_page_with_every_address_and_the_key(mirrored
                 'href="http://127.0.0.1:8000/@union/"'):
         assert url in html
     assert public_key_b64(mirror_key_for(blog)) in html
+
+
+def test_mirror_of_a_blog_with_its_own_domain_names_that_domain(mirrored_blog, tmp_path, capsys, settings):
+    blog, posts = mirrored_blog
+    blog.custom_domain = "union.example"
+    blog.save(update_fields=["custom_domain"])
+    out = tmp_path / "mirror"
+    mirror(blog, out, capsys)
+    scheme = settings.SITE_URL.split("://")[0]
+    for path in html_files(out):
+        assert f"This is a mirror of Union News; the original is at {scheme}://union.example/." in path.read_text(), path
+    manifest = json.loads((out / MANIFEST).read_text())
+    assert manifest["origin"] == f"{scheme}://union.example/"
+    # On its own domain the blog lives at the root: the sitemap names the addresses readers know.
+    post_path = posts[-1].get_absolute_url().removeprefix("/@union/")
+    assert f"<loc>{scheme}://union.example/{post_path}</loc>" in (out / "sitemap.xml").read_text()
+    assert "/@union/" not in (out / "sitemap.xml").read_text()
