@@ -9,7 +9,9 @@ deploy/nginx.conf in front of the same server, and, as the baseline every figure
 nginx serving the 20-comment post page's bytes as a plain static file. Then 8 clients post
 comments to a third post at once for a few seconds (rate limits raised with
 SAMIZDAT_COMMENT_RATE_* and SAMIZDAT_COMMENT_MIN_SECONDS=0), and the comments stored are counted
-against the comments accepted. Last, the server again with every cache off (SAMIZDAT_PAGES=0):
+against the comments accepted; with `--database-url` (or DATABASE_URL) pointing at a PostgreSQL
+server, the same again on a throwaway database the bench creates there and drops afterwards (the
+database the address names is only connected to). Last, the server again with every cache off (SAMIZDAT_PAGES=0):
 the post pages as Django writes them for each request. Prints a table with each figure as a share
 of the static baseline and writes it to bench/results/latest.md. Every server it starts, it stops.
 
@@ -32,6 +34,7 @@ followers). `--fanout-only` runs just it, `--no-fanout` skips it, `--fanout-foll
     .venv/bin/python bench/run.py [--duration 10] [--connections 16] [--threads 2]
     .venv/bin/python bench/run.py --portability-only --import-posts 200 --import-comments 5   # a smoke run
     .venv/bin/python bench/run.py --fanout-only --fanout-followers 1000 --fanout-servers 200   # a smoke run
+    .venv/bin/python bench/run.py --comments-only --database-url postgres://postgres@127.0.0.1/postgres
 """
 
 import argparse
@@ -294,6 +297,75 @@ def run_commenters(base, facts, *, clients, seconds):
         "errors": len(statuses) - accepted,
         "accepted": accepted,
     }
+
+
+def prepare_instance(samizdat, env, engine):
+    """Migrate a fresh instance, load the demo and bench posts: the facts PREPARE prints."""
+    print(f"--- preparing a throwaway instance ({engine}): the demo, a 600-word post with 20 and with 200 comments", flush=True)
+    subprocess.run([*samizdat, "migrate", "--verbosity", "0"], env=env, cwd=ROOT, check=True)
+    subprocess.run([*samizdat, "demo"], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    prepared = subprocess.run(
+        [*samizdat, "shell", "--no-imports", "-c", PREPARE], env=env, cwd=ROOT, capture_output=True, text=True,
+    )
+    if prepared.returncode:
+        sys.exit(f"preparing the instance failed:\n{prepared.stderr[-3000:]}")
+    return dict(line.split(" ", 1) for line in prepared.stdout.strip().splitlines())
+
+
+class ThrowawayDatabase:
+    """A fresh PostgreSQL database on the server `url` names, dropped on exit; `.url` reaches it."""
+
+    def __init__(self, url):
+        import psycopg  # only the PostgreSQL part needs it
+
+        self.psycopg, self.server = psycopg, url
+        self.name = f"samizdat_bench_{os.getpid()}"
+        self.url = urllib.parse.urlsplit(url)._replace(path="/" + self.name).geturl()
+
+    def _run(self, sql):
+        with self.psycopg.connect(self.server, autocommit=True) as conn:
+            conn.execute(sql)
+
+    def __enter__(self):
+        self._run(f'DROP DATABASE IF EXISTS "{self.name}"')
+        self._run(f'CREATE DATABASE "{self.name}"')
+        return self
+
+    def __exit__(self, *exc):
+        self._run(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+def measure_comment_posting(samizdat, env, facts, port, args):
+    """Comment posting against a server of its own: accepted comments/s, and stored against accepted."""
+    base = f"http://127.0.0.1:{port}"
+    server = start_server(samizdat, port, args.workers, env)
+    try:
+        wait_until_up(base + facts["target"], server)
+        print(f"--- comment posting: {args.commenters} clients for {args.duration} s", flush=True)
+        posting = run_commenters(base, facts, clients=args.commenters, seconds=args.duration)
+    finally:
+        stop(server)
+    total, distinct = subprocess.run(
+        [*samizdat, "shell", "--no-imports", "-c", COUNT_COMMENTS.format(pk=facts["target_pk"])],
+        env=env, cwd=ROOT, check=True, capture_output=True, text=True,
+    ).stdout.split()
+    posting["stored"], posting["distinct"] = int(total), int(distinct)
+    if posting["stored"] != posting["accepted"] or posting["distinct"] != posting["stored"]:
+        posting["errors"] += abs(posting["stored"] - posting["accepted"]) + posting["stored"] - posting["distinct"]
+    return posting
+
+
+def postgresql_comment_posting(tmp, env, samizdat, port, args):
+    """The comment-posting measurement on a throwaway PostgreSQL database."""
+    with ThrowawayDatabase(args.database_url) as database:
+        env = dict(env, DATABASE_URL=database.url, SAMIZDAT_DATA_DIR=str(tmp / "postgresql"))
+        facts = prepare_instance(samizdat, env, "PostgreSQL")
+        return facts, measure_comment_posting(samizdat, env, facts, port, args)
+
+
+def posting_sentence(engine, posting):
+    return (f"{engine}: {posting['accepted']} accepted, {posting['stored']} stored "
+            f"({posting['distinct']} distinct)")
 
 
 def start_server(samizdat, port, workers, env):
@@ -608,7 +680,13 @@ def main():
     parser.add_argument("--commenters", type=int, default=8, help="concurrent clients posting comments")
     parser.add_argument("--import-posts", type=int, default=10_000, help="posts in the generated WXR (10,000)")
     parser.add_argument("--import-comments", type=int, default=10, help="comments per post (10: 100,000 in all)")
+    parser.add_argument(
+        "--database-url", default=os.environ.get("DATABASE_URL", ""),
+        help="a PostgreSQL server (postgres://...) to measure comment posting on as well, in a database "
+             "the bench creates and drops (default: DATABASE_URL)",
+    )
     which = parser.add_mutually_exclusive_group()
+    which.add_argument("--comments-only", action="store_true", help="only comment posting (SQLite, and PostgreSQL if given)")
     which.add_argument("--portability-only", action="store_true", help="only the import and mirror figures")
     which.add_argument("--no-portability", action="store_true", help="skip the import and mirror figures")
     which.add_argument("--fanout-only", action="store_true", help="only the federation fan-out figures")
@@ -621,7 +699,7 @@ def main():
     args = parser.parse_args()
     args.fanout_workers = [int(n) for n in args.fanout_workers.split(",")]
     args.duration = max(1, min(args.duration, 10))
-    if not (args.portability_only or args.fanout_only) and not shutil.which("wrk"):
+    if not (args.portability_only or args.fanout_only or args.comments_only) and not shutil.which("wrk"):
         sys.exit("make bench needs Debian's wrk: apt install wrk")
     samizdat = [sys.executable, "-m", "samizdat"]
     load_before = os.getloadavg()[0]
@@ -660,19 +738,27 @@ def main():
                 sys.exit("the import stored other counts than the file holds")
             return
 
-        print("--- preparing a throwaway instance (SQLite): the demo, a 600-word post with 20 and with 200 comments", flush=True)
-        subprocess.run([*samizdat, "migrate", "--verbosity", "0"], env=env, cwd=ROOT, check=True)
-        subprocess.run([*samizdat, "demo"], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-        prepared = subprocess.run(
-            [*samizdat, "shell", "--no-imports", "-c", PREPARE], env=env, cwd=ROOT,
-            capture_output=True, text=True,
-        )
-        if prepared.returncode:
-            sys.exit(f"preparing the instance failed:\n{prepared.stderr[-3000:]}")
-        prepared = prepared.stdout
-        facts = dict(line.split(" ", 1) for line in prepared.strip().splitlines())
-
+        facts = prepare_instance(samizdat, env, "SQLite")
         port = free_port()
+        if args.comments_only:
+            rows = [("comment posting, SQLite, accepted comments/s", measure_comment_posting(samizdat, env, facts, port, args))]
+            sentences = [posting_sentence("SQLite", rows[0][1])]
+            if args.database_url:
+                _pg_facts, posting = postgresql_comment_posting(tmp, env, samizdat, port, args)
+                rows.append(("comment posting, PostgreSQL, accepted comments/s", posting))
+                sentences.append(posting_sentence("PostgreSQL", posting))
+            print()
+            print(f"{args.commenters} clients for {args.duration} s, `samizdat serve --workers {args.workers}`, "
+                  f"load average {load_before:.1f} before the run; " + "; ".join(sentences) + ".")
+            print()
+            print("| target | comments/s | p50 latency | p99 latency | failed |")
+            print("| --- | ---: | ---: | ---: | ---: |")
+            for name, r in rows:
+                print(f"| {name} | {r['rps']:,.0f} | {r['p50']:.1f} ms | {r['p99']:.1f} ms | {r['errors']} |")
+            if any(r["errors"] for _, r in rows):
+                sys.exit("some comments failed, or stored comments do not match accepted ones")
+            return
+
         base = f"http://127.0.0.1:{port}"
         targets = [
             (f"post page, {facts['comments']} comments", facts["post"]),
@@ -702,20 +788,17 @@ def main():
                     "nginx: the 20-comment post page's bytes as a plain static file",
                     f"http://127.0.0.1:{nginx_port}/",
                 )
-            print(f"--- comment posting: {args.commenters} clients for {args.duration} s", flush=True)
-            posting = run_commenters(base, facts, clients=args.commenters, seconds=args.duration)
         finally:
             if nginx is not None:
                 stop(nginx)
             stop(server)
-        total, distinct = subprocess.run(
-            [*samizdat, "shell", "--no-imports", "-c", COUNT_COMMENTS.format(pk=facts["target_pk"])],
-            env=env, cwd=ROOT, check=True, capture_output=True, text=True,
-        ).stdout.split()
-        posting["stored"], posting["distinct"] = int(total), int(distinct)
-        if posting["stored"] != posting["accepted"] or posting["distinct"] != posting["stored"]:
-            posting["errors"] += abs(posting["stored"] - posting["accepted"]) + posting["stored"] - posting["distinct"]
-        rows.append((f"comment posting, accepted comments/s (`{facts['target']}`)", posting))
+        posting = measure_comment_posting(samizdat, env, facts, port, args)
+        rows.append((f"comment posting, SQLite, accepted comments/s (`{facts['target']}`)", posting))
+        sentences = [posting_sentence("SQLite", posting)]
+        if args.database_url:
+            _pg_facts, pg_posting = postgresql_comment_posting(tmp, env, samizdat, port, args)
+            rows.append(("comment posting, PostgreSQL, accepted comments/s", pg_posting))
+            sentences.append(posting_sentence("PostgreSQL", pg_posting))
 
         # The page store off: Django answers every request, the post page from its parts rendered
         # once per change (issue 8, target 2); then those off too, every part rendered per request.
@@ -750,8 +833,8 @@ def main():
         f"The post has {facts['words']} words and {facts['comments']} approved comments; the same words "
         f"carry {facts['comments200']} on the second post page. Comment posting: {args.commenters} clients "
         f"for {args.duration} s, each loading the post page once and then sending comments one after "
-        f"another (rate limits raised); {posting['accepted']} accepted, {posting['stored']} stored "
-        f"({posting['distinct']} distinct); its latencies are per comment, measured by the clients.",
+        f"another (rate limits raised), each engine on a server of its own; " + "; ".join(sentences) +
+        "; its latencies are per comment, measured by the clients.",
         "",
         "| target | requests/s | vs nginx static | p50 latency | p99 latency | failed |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",

@@ -1,6 +1,8 @@
 """Comments (local now, federated later), per-blog comment settings, the spam filter's tokens and
 email subscriptions."""
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -98,6 +100,8 @@ class Comment(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # Set when follow-up subscribers have been emailed about this comment (once only).
     subscribers_notified_at = models.DateTimeField(null=True, blank=True)
+    # The body's digest up to case and spacing, which the duplicate check looks up (set on save).
+    fingerprint = models.CharField(max_length=32, blank=True, editable=False, db_index=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -117,6 +121,18 @@ class Comment(models.Model):
 
     def get_absolute_url(self):
         return f"{self.post.get_absolute_url()}#comment-{self.pk}"
+
+    def save(self, *args, update_fields=None, **kwargs):
+        # Derived from the body here, so that no way of writing a comment can leave it stale.
+        self.fingerprint = fingerprint(self.body)
+        if update_fields is not None and "body" in update_fields:
+            update_fields = {*update_fields, "fingerprint"}
+        super().save(*args, update_fields=update_fields, **kwargs)
+
+
+def fingerprint(text):
+    """One digest for texts that differ only in case and spacing: how duplicate comments are found."""
+    return hashlib.blake2b(" ".join(text.lower().split()).encode(), digest_size=16).hexdigest()
 
 
 class SpamToken(models.Model):

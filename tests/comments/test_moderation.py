@@ -95,6 +95,21 @@ def test_duplicate_comment_is_held(post):
     assert submit(post, body="same   WORDS", email="other@example.test").reasons == ["duplicate"]
 
 
+def test_duplicate_of_a_moderators_corrected_text_is_held(post):
+    policy(post, policy=Policy.OPEN)
+    first = submit(post, body="Teh first version")
+    services.edit_comment(first, body="The corrected version", name=first.author_name, url="")
+    assert submit(post, body="Teh first version", email="b@example.test").reasons == []
+    assert submit(post, body="the corrected  version", email="c@example.test").reasons == ["duplicate"]
+
+
+def test_duplicate_on_another_post_by_someone_else_is_not_held(post, make_post):
+    policy(post, policy=Policy.OPEN)
+    submit(post, body="Same words")
+    other = make_post(post.blog)
+    assert submit(other, body="Same words", email="other@example.test").reasons == []
+
+
 def test_post_author_is_published_at_once(post):
     assert submit(post, user=post.author).status == Comment.Status.APPROVED
 
@@ -208,3 +223,37 @@ def test_settings_refuse_a_bad_ip_range_keeping_the_input(client, post):
     })
     assert response.status_code == 200 and "is not an IP address or range" in response.content.decode()
     assert "not-an-ip" in response.content.decode()
+
+
+def _refused(post, **fields):
+    try:
+        submit(post, **fields)
+    except services.CommentRefused as refused:
+        return refused.code
+    return None
+
+
+def test_rate_limit_counts_one_email_across_addresses_and_case(post, settings):
+    settings.SAMIZDAT_COMMENT_RATE_PER_MINUTE = 2
+    submit(post, ip="198.51.100.1", body="one")
+    submit(post, ip="198.51.100.2", email="VERA@example.test", body="two")
+    assert _refused(post, ip="198.51.100.3", body="three") == "rate_limited"
+    assert _refused(post, ip="198.51.100.3", email="someone@example.test", body="four") is None
+
+
+def test_rate_limit_per_hour_counts_comments_older_than_a_minute(post, settings):
+    settings.SAMIZDAT_COMMENT_RATE_PER_HOUR = 2
+    for n in range(2):
+        submit(post, body=f"earlier {n}", email=f"e{n}@example.test")
+    Comment.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=30))
+    assert _refused(post, body="now", email="new@example.test") == "rate_limited"
+    Comment.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=61))
+    assert _refused(post, body="later", email="new@example.test") is None
+
+
+def test_rate_limit_counts_a_signed_in_reader_by_account(post, settings, make_user):
+    settings.SAMIZDAT_COMMENT_RATE_PER_MINUTE = 1
+    reader = make_user()
+    submit(post, user=reader, ip="198.51.100.1", body="one")
+    assert _refused(post, user=reader, ip="198.51.100.2", body="two") == "rate_limited"
+    assert _refused(post, ip="198.51.100.3", email="other@example.test", body="three") is None

@@ -2,7 +2,9 @@
 
 Real processes (`samizdat serve` with two Granian workers, `samizdat worker`) on a throwaway
 instance, on the suite's database engine; "killed" means SIGKILL to the whole process group, as
-when a machine loses power or the kernel's OOM killer steps in: no clean-up runs.
+when the kernel's OOM killer steps in: no clean-up runs. The operating system itself keeps running,
+so what a power cut may lose on SQLite (synchronous=NORMAL) is not tested here: see "Crashes" in
+SECURITY.md.
 """
 
 import collections

@@ -1,0 +1,149 @@
+"""CPU time per guest comment, in-process: no server, no load generator, so a busy machine barely
+changes the figure (wall time is shown too, but the CPU figure is the one to compare).
+
+Makes a throwaway instance as `make bench` does (the demo, then bench/run.py's posts, the same
+raised rate limits), loads the comment post's page once through the WSGI application
+`samizdat serve` runs, then sends guest comments to it, one WSGI call each, from 8 "readers"
+in turn. Prints CPU milliseconds per comment; `--profile` adds cProfile's top functions.
+
+    .venv/bin/python bench/comment_cpu.py [--comments 300] [--profile] [--database-url postgres://...]
+
+With `--database-url` (or DATABASE_URL) the instance lives on that PostgreSQL server, in a throwaway
+database created and dropped as bench/run.py does.
+"""
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import re
+import sys
+import tempfile
+import time
+from contextlib import redirect_stdout
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--comments", type=int, default=300)
+    parser.add_argument("--warmup", type=int, default=30)
+    parser.add_argument("--profile", action="store_true", help="print cProfile's top functions")
+    parser.add_argument("--wall", action="store_true", help="profile wall time instead of CPU time")
+    parser.add_argument("--sort", default="cumulative")
+    parser.add_argument("--top", type=int, default=45)
+    parser.add_argument("--queries", action="store_true", help="print the SQL of one comment")
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
+    args = parser.parse_args()
+
+    from bench.run import ThrowawayDatabase
+
+    database = ThrowawayDatabase(args.database_url) if args.database_url else None
+    if database:
+        database.__enter__()
+    try:
+        measure(args, database.url if database else "")
+    finally:
+        if database:
+            from django.db import connections
+
+            connections.close_all()
+            database.__exit__(None, None, None)
+
+
+def measure(args, database_url):
+    from bench.run import PREPARE
+
+    tmp = tempfile.TemporaryDirectory(prefix="samizdat-comment-cpu-")
+    os.environ.pop("REDIS_URL", None)
+    os.environ.update(
+        SAMIZDAT_DATA_DIR=tmp.name, DJANGO_SETTINGS_MODULE="samizdat.config.settings",
+        SAMIZDAT_COMMENT_RATE_PER_MINUTE="1000000", SAMIZDAT_COMMENT_RATE_PER_HOUR="1000000",
+        SAMIZDAT_COMMENT_MIN_SECONDS="0", DATABASE_URL=database_url,
+    )
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test import RequestFactory
+
+    with redirect_stdout(io.StringIO()):
+        call_command("migrate", verbosity=0)
+        call_command("demo")
+    out = io.StringIO()
+    with redirect_stdout(out):
+        exec(PREPARE, {})
+    facts = dict(line.split(" ", 1) for line in out.getvalue().strip().splitlines())
+
+    from samizdat.config.wsgi import application
+
+    host = {"HTTP_HOST": "127.0.0.1:8000", "REMOTE_ADDR": "127.0.0.1"}
+    factory = RequestFactory()
+
+    def call(environ):
+        answer = {}
+
+        def start_response(status, headers, exc_info=None):
+            answer["status"] = int(status.split()[0])
+
+        body = b"".join(application(environ, start_response))
+        return answer["status"], body
+
+    status, html = call(factory.get(facts["target"], **host).environ)
+    assert status == 200, status
+    started = re.search(rb'name="started" value="([^"]+)"', html).group(1).decode()
+    blog_slug = facts["home"].strip("/").lstrip("@")
+    action = f"/@{blog_slug}/comments/{facts['target_pk']}/"
+
+    def post(n):
+        reader = n % 8
+        data = {
+            "name": f"Reader {reader}", "email": f"reader-{reader}@example.org", "homepage": "",
+            "body": f"Comment {n} from reader {reader}: the night shift stands with the cleaners.",
+            "nonce": f"cpu-{reader}-{n}", "started": started,
+        }
+        # Form-encoded, as a browser (and bench/run.py) sends it.
+        environ = factory.post(action, urlencode(data), "application/x-www-form-urlencoded", HTTP_REFERER="http://127.0.0.1:8000" + facts["target"], **host).environ
+        status, _ = call(environ)
+        assert status == 303, status
+
+    for n in range(args.warmup):
+        post(n)
+    if args.queries:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            post(args.warmup)
+        args.warmup += 1
+        for q in queries.captured_queries:
+            print(q["time"], q["sql"][:400])
+    profiler = cProfile.Profile(time.perf_counter if args.wall else time.process_time) if args.profile else None
+    cpu, wall = time.process_time(), time.perf_counter()
+    if profiler:
+        profiler.enable()
+    for n in range(args.warmup, args.warmup + args.comments):
+        post(n)
+    if profiler:
+        profiler.disable()
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+
+    from samizdat.comments.models import Comment
+
+    stored = Comment.objects.filter(post_id=facts["target_pk"]).count()
+    engine = "PostgreSQL" if database_url else "SQLite"
+    print(f"{engine}: {args.comments} comments, {cpu * 1000 / args.comments:.2f} ms CPU and "
+          f"{wall * 1000 / args.comments:.2f} ms wall per comment; {stored} stored "
+          f"({args.warmup + args.comments} sent)")
+    if profiler:
+        pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
+    tmp.cleanup()
+
+
+if __name__ == "__main__":
+    main()
