@@ -369,6 +369,7 @@ def imported_comment(post, *, parent, author_name, author_email, author_url, htm
     comment.author_email = author_email if _valid_email(author_email) else ""
     comment.author_url = author_url[:200] if author_url.startswith(("http://", "https://")) else ""
     comment.body = html
+    comment.fingerprint = fingerprint(html)  # bulk_create does not call save(), which sets it
     comment.html = sanitize_html(html, tags=COMMENT_TAGS, attributes=COMMENT_ATTRIBUTES, link_rel="nofollow ugc noopener")
     comment.status, comment.reasons = status, []
     comment.created_at = created_at
@@ -376,7 +377,7 @@ def imported_comment(post, *, parent, author_name, author_email, author_url, htm
 
 
 _IMPORTED_FIELDS = ["post", "parent", "user", "depth", "author_name", "author_email", "author_url", "body", "html",
-                    "status", "reasons", "created_at", "updated_at"]
+                    "fingerprint", "status", "reasons", "created_at", "updated_at"]
 
 
 def store_imported_comments(comments):

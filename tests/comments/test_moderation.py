@@ -257,3 +257,10 @@ def test_rate_limit_counts_a_signed_in_reader_by_account(post, settings, make_us
     submit(post, user=reader, ip="198.51.100.1", body="one")
     assert _refused(post, user=reader, ip="198.51.100.2", body="two") == "rate_limited"
     assert _refused(post, ip="198.51.100.3", email="other@example.test", body="three") is None
+
+
+def test_duplicate_of_an_imported_comment_is_held(post):
+    policy(post, policy=Policy.OPEN)
+    services.import_comment(post, parent=None, author_name="Old", author_email="", author_url="",
+                            html="Imported words", status=Comment.Status.APPROVED, created_at=timezone.now())
+    assert submit(post, body="imported  WORDS").reasons == ["duplicate"]
