@@ -108,7 +108,8 @@ def post_switch_open(post):
 
 def set_post_open(post, open_):
     """Turn comments on one post on or off."""
-    PostDiscussion.objects.update_or_create(post=post, defaults={"open": open_})
+    discussion, _created = PostDiscussion.objects.update_or_create(post=post, defaults={"open": open_})
+    post.discussion = discussion  # this instance's cached switch (post_switch_open) follows too
 
 
 def closed_reason(post, comment_settings=None, *, switch_open=None):
