@@ -51,7 +51,7 @@ class Response:
     content: bytes
     headers: dict = dataclasses.field(default_factory=dict)  # lower-case names
 
-    @property
+    @functools.cached_property  # Webmention's checks read it twice: decode once
     def markup(self):
         """The body for an HTML parser: text when the Content-Type header names a charset Python
         knows (it overrides the page's own declaration), otherwise the bytes, so that the parser
