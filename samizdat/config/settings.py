@@ -1,9 +1,11 @@
 """Samizdat settings: every value can be set from the environment (see docs/settings.md)."""
 
+import ipaddress
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -362,6 +364,18 @@ SECURE_HSTS_SECONDS = int(os.environ.get("SAMIZDAT_HSTS_SECONDS", 365 * 24 * 360
 # server overwrites that header: otherwise a client could claim https.
 if env_bool("SAMIZDAT_TRUST_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Front servers (addresses or networks) whose X-Forwarded-For names the reader: without it, behind
+# nginx every reader shares nginx's address, so per-address rate limits and blocklists would
+# lump them together (samizdat.core.clients). Never trust it from anyone else: a client could
+# name any address.
+SAMIZDAT_TRUSTED_PROXIES = [
+    n.strip() for n in os.environ.get("SAMIZDAT_TRUSTED_PROXIES", "").split(",") if n.strip()
+]
+for _proxy in SAMIZDAT_TRUSTED_PROXIES:  # refuse to start on a typo rather than fail every request
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"SAMIZDAT_TRUSTED_PROXIES: {error}") from None
 if SERVED_OVER_HTTPS:
     # Behind a front server Django sees http://, so it would refuse forms whose Origin is https://.
     CSRF_TRUSTED_ORIGINS = [SITE_URL]
