@@ -1,6 +1,6 @@
 """Many fediverse servers' shared inboxes on loopback, for the fan-out benchmark and its test.
 
-One asyncio loop, in a thread of its own, listens on `count` ports of 127.0.0.1: each port is one
+One asyncio loop, in a thread of its own, listens on `count` ports of 127.0.0.1 (or of `host`): each port is one
 server (Samizdat tells servers apart by host and port). Every POST's HTTP signature (RFC 9421 or
 draft-cavage, with the digest of the body and the date) is checked against the public keys the
 caller registered, with Samizdat's verifier; a request that fails is answered 401 and counted as
@@ -25,8 +25,8 @@ ANSWERS = {
 
 
 class Inboxes:
-    def __init__(self, count, *, delay=0.0):
-        self.count, self.delay = count, delay  # seconds each answer takes: a server far away
+    def __init__(self, count, *, delay=0.0, host="127.0.0.1"):
+        self.count, self.delay, self.host = count, delay, host  # delay: seconds each answer takes, a server far away
         self.keys = {}  # key id -> public key PEM, filled in by the caller once the actors exist
         self.received = collections.Counter()  # (activity id, inbox URL) -> times
         self.refused = collections.Counter()  # why -> times
@@ -49,7 +49,7 @@ class Inboxes:
         self._loop.close()
 
     def bases(self):
-        return [f"http://127.0.0.1:{port}" for port in self.ports]
+        return [f"http://{self.host}:{port}" for port in self.ports]
 
     def deliveries(self, activity_id):
         """{inbox URL: times received} for one activity."""
@@ -58,7 +58,7 @@ class Inboxes:
 
     async def _listen(self):
         for _ in range(self.count):
-            server = await asyncio.start_server(self._serve, "127.0.0.1", 0, backlog=256, limit=HEAD_LIMIT)
+            server = await asyncio.start_server(self._serve, self.host, 0, backlog=256, limit=HEAD_LIMIT)
             self._servers.append(server)
             self.ports.append(server.sockets[0].getsockname()[1])
 
@@ -82,7 +82,7 @@ class Inboxes:
                 headers = {name.strip(): value.strip() for name, value in headers.items()}
                 length = int(next((v for k, v in headers.items() if k.lower() == "content-length"), "0"))
                 body = await reader.readexactly(length) if length else b""
-                status = self._take(method, f"http://127.0.0.1:{port}{path}", headers, body)
+                status = self._take(method, f"http://{self.host}:{port}{path}", headers, body)
                 if self.delay:
                     await asyncio.sleep(self.delay)
                 writer.write(ANSWERS[status])

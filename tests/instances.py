@@ -35,6 +35,18 @@ def redis_url():
     return url
 
 
+def pg_bin():
+    """The folder of the newest PostgreSQL server programs on this machine (Debian's layout), or None."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_basebackup"), key=lambda p: int(p.parent.parent.name))
+    return found[-1].parent if found else None
+
+
+def as_postgres(*args):
+    # initdb and the server refuse to run as root.
+    prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    subprocess.run([*prefix, *map(str, args)], check=True, capture_output=True, timeout=120)
+
+
 class Instance:
     """A data directory with a migrated database, and commands run against it."""
 
@@ -84,15 +96,16 @@ class Instance:
         """Run Python `code` with Django set up for this instance; its stdout, stripped."""
         return self.run("shell", "--no-imports", "-c", code, timeout=timeout).strip()
 
-    def start(self, *args, log_name="process.log"):
+    def start(self, *args, log_name="process.log", prefix=()):
         """Start `samizdat ARGS` in the background, logging to a file in the data directory.
 
         The process leads a process group of its own, so `kill` can take its children with it
-        (Granian's worker processes, say), as a machine losing power would.
+        (Granian's worker processes, say), as a machine losing power would. `prefix` runs it through
+        another program first (`ip netns exec NAME`: on another machine of tests.machines).
         """
         log = open(self.data_dir / log_name, "a")
         process = subprocess.Popen(
-            [sys.executable, "-m", "samizdat", *args], env=self.env, cwd=ROOT,
+            [*prefix, sys.executable, "-m", "samizdat", *args], env=self.env, cwd=ROOT,
             stdout=log, stderr=subprocess.STDOUT, process_group=0,
         )
         process.log_path = self.data_dir / log_name

@@ -48,25 +48,26 @@ def need_nginx():
         unavailable("needs Debian's nginx (apt install nginx-light)")
 
 
-def start_nginx(folder, data_dir, app_port, edit=None):
+def start_nginx(folder, data_dir, app_port, edit=None, *, app_host="127.0.0.1", host="127.0.0.1", prefix=()):
     """nginx running deploy/nginx.conf, as shipped (or as `edit(text)` changes it, as its comments tell an
-    admin to), for `data_dir` and the app at `app_port`: (process, base URL)."""
+    admin to), for `data_dir` and the app at `app_host:app_port`, listening on `host` (run through
+    `prefix`, as Instance.start is): (process, base URL)."""
     port = free_port()
     conf = (ROOT / "deploy" / "nginx.conf").read_text()
     if edit:
         conf = edit(conf)
-    conf = conf.replace("/var/lib/samizdat", str(data_dir)).replace("127.0.0.1:8000", f"127.0.0.1:{app_port}")
-    conf = conf.replace("listen 80 default_server", f"listen 127.0.0.1:{port} default_server")
+    conf = conf.replace("/var/lib/samizdat", str(data_dir)).replace("127.0.0.1:8000", f"{app_host}:{app_port}")
+    conf = conf.replace("listen 80 default_server", f"listen {host}:{port} default_server")
     (folder / "tmp").mkdir(parents=True)
     (folder / "samizdat.conf").write_text(conf)
     # Started as root, nginx's workers would become "nobody", who cannot read the test's folders.
     user = f"user {getpass.getuser()};" if os.geteuid() == 0 else ""
     (folder / "nginx.conf").write_text(WRAPPER.format(dir=folder, user=user))
     process = subprocess.Popen(
-        [NGINX, "-p", str(folder), "-e", str(folder / "error.log"), "-c", str(folder / "nginx.conf")],
+        [*prefix, NGINX, "-p", str(folder), "-e", str(folder / "error.log"), "-c", str(folder / "nginx.conf")],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
-    return process, f"http://127.0.0.1:{port}"
+    return process, f"http://{host}:{port}"
 
 
 def stop(process):

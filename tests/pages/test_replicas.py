@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.comments.conftest import free_port
-from tests.instances import Instance, unavailable, wait_for
+from tests.instances import Instance, as_postgres, pg_bin, unavailable, wait_for
 from tests.pages.front import OPEN_THREAD, answers, fetch, need_nginx, start_nginx, stop
 
 ROUTING = """
@@ -29,17 +29,6 @@ with transaction.atomic():
     print(Post.objects.all().db, end=" ")
 print(Post.objects.filter(title="Open thread").count())
 """
-
-
-def pg_bin():
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_basebackup"), key=lambda p: int(p.parent.parent.name))
-    return found[-1].parent if found else None
-
-
-def as_postgres(*args):
-    # initdb and the server refuse to run as root.
-    prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    subprocess.run([*prefix, *map(str, args)], check=True, capture_output=True, timeout=120)
 
 
 class Pair:
