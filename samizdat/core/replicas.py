@@ -7,6 +7,9 @@ on the primary:
 - once the request has written anything (read-your-writes within the request);
 - for a few seconds after a browser's request wrote (a short cookie, so a writer sees their own
   change on the next page whichever app server answers it);
+- for a request that carries credentials (an Authorization header): API clients keep no cookie to
+  carry that pin, and what they read is mostly what they just wrote (and a token made a moment
+  ago may not have reached a replica yet);
 - for a page the page store will keep: a page stored from a lagging replica would outlive the
   invalidation that the write made (samizdat.pages.middleware);
 - for sessions, which sign-in has just written.
@@ -74,7 +77,8 @@ class ReplicaMiddleware:
     def __call__(self, request):
         if not self.replicas:
             return self.get_response(request)
-        pinned = request.method not in ("GET", "HEAD", "OPTIONS") or _recent_writer(request)
+        pinned = (request.method not in ("GET", "HEAD", "OPTIONS") or "authorization" in request.headers
+                  or _recent_writer(request))
         token = _replica.set(None if pinned else random.choice(self.replicas))
         wrote = []
 
