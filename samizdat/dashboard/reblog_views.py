@@ -75,6 +75,8 @@ def reblog_url(request):
         except extract.ExtractError as error:
             fetch_form.add_error("url", str(error))
         else:
+            # A fediverse post's page need not link its object: the address itself is asked.
+            source.fediverse_id = source.fediverse_id or quotes.find(fetch_form.cleaned_data["url"])
             form = WebReblogForm(
                 blogs=blogs, user=request.user, initial=WebReblogForm.initial_from(source),
             )

@@ -177,7 +177,8 @@ def _content_list(request, blog, membership, kind):
     )
     filters = forms.PostFilterForm(request.GET, authors=authors)
     page_obj = paginate(request, filters.filter(queryset))
-    rows = [(post, can.can_edit_post(membership, post)) for post in page_obj]
+    declined = federation_selectors.declined_quotes([post.pk for post in page_obj]) if kind == Post.Kind.POST else ()
+    rows = [(post, can.can_edit_post(membership, post), post.pk in declined) for post in page_obj]
     return _render(
         request,
         "dashboard/post_list.html",
@@ -257,6 +258,7 @@ def _editor(request, blog, membership, kind, post):
         preview=preview,
         can_publish=can.can_publish_post(membership, stored or post),
         revisions=stored.revisions.select_related("author")[:5] if stored else [],
+        quote_declined=bool(stored and federation_selectors.declined_quotes([stored.pk])),
     )
 
 

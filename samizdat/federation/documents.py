@@ -50,5 +50,5 @@ def quote_fields(quote):
     """What render.quote_note needs of an OutgoingQuote."""
     return {
         "object_id": quote.object_id, "url": quote.object_url, "actor_id": quote.actor.ap_id,
-        "handle": quote.actor.handle, "authorization": quote.authorization,
+        "handle": quote.actor.handle, "authorization": quote.authorization, "rejected": quote.rejected_at is not None,
     }

@@ -231,11 +231,16 @@ def remove_boost(boost_id, remote):
 
 
 def remove_post(object_id, remote):
-    """A post of an account we follow was deleted: its entry goes; whether there was one."""
-    source = followed_source(remote)
-    if source is None or not actors.same_host(object_id, remote.ap_id):
+    """Its author deleted a post: its entry goes, and the entries boosts of it brought, though we
+    need not follow the author (whose Delete reaches us when a reader here acted on the post);
+    whether there was any."""
+    if not actors.same_host(object_id, remote.ap_id):
         return False
-    return reader.remove_pushed_entry(source, object_id)
+    source = followed_source(remote)
+    own = source is not None and reader.remove_pushed_entry(source, object_id)
+    # Only the author's own Delete counts: the booster, or anyone on the author's server, is not the author.
+    boosted = reader.remove_boosted_post(object_id, author_url=remote.ap_id)
+    return own or boosted
 
 
 def entry_author(entry):

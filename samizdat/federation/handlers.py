@@ -173,8 +173,12 @@ def handle_accept(activity, remote, blog):
 
 def handle_reject(activity, remote, blog):
     """Reject of the instance actor's Follow (or a removal): its readers see it in their list.
-    Reject of a blog's QuoteRequest: noted (the quote stays, as Mastodon's does, unapproved)."""
-    if quotes.answered(activity, remote, accepted=False) is not None:
+    Reject of a blog's QuoteRequest: the writer is told on the dashboard, and the post, sent again,
+    names the quoted post by a plain link only, as Mastodon keeps a refused quote."""
+    post_id = quotes.answered(activity, remote, accepted=False)
+    if post_id is not None:
+        if post_id:
+            publishing.sync_post(post_id)  # sent again, naming the post by a plain link
         return f"{remote} did not approve our quote"
     if following.follow_answered(activity, remote, accepted=False):
         return f"{remote} rejected our follow"

@@ -287,6 +287,8 @@ class OutgoingQuote(models.Model):
     request_id = models.URLField(max_length=500, blank=True, db_index=True)  # our QuoteRequest
     # The QuoteAuthorization the author's server gave (Mastodon 4.5), or "" while none.
     authorization = models.URLField(max_length=500, blank=True)
+    # When the author's server answered Reject: the post then names the quoted post by a plain link.
+    rejected_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self):

@@ -17,7 +17,7 @@ from samizdat.posts.selectors import live_posts
 from samizdat.reblogs.models import Reblog
 from samizdat.social.models import Avatar, Follow
 
-from .models import BlogFederation, FederatedPost, Follower
+from .models import BlogFederation, FederatedPost, Follower, OutgoingQuote
 
 OUTBOX_ITEMS = 20
 
@@ -134,3 +134,8 @@ def quote_authorization(pk):
         Reblog.objects.select_related("original__blog"), pk=pk, local=False, is_quote=True,
         original__status=Post.Status.PUBLISHED, original__published_at__lte=timezone.now(),
     )
+
+
+def declined_quotes(post_ids):
+    """Which of the posts `post_ids` quote a fediverse post whose author's server refused the quote."""
+    return set(OutgoingQuote.objects.filter(post_id__in=post_ids, rejected_at__isnull=False).values_list("post_id", flat=True))

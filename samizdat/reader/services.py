@@ -235,13 +235,28 @@ def store_pushed_entry(source, *, guid, link="", title="", author="", published_
 
 
 def remove_pushed_entry(source, guid):
-    """Forget an entry its source deleted; whether there was one."""
-    return source.entries.filter(guid=guid).delete()[0] > 0
+    """Forget an entry its source deleted; whether there was one. A post the source only boosted
+    is not its to delete (its author's Delete removes it: remove_boosted_post)."""
+    others = source.entries.exclude(boost_id="").exclude(author_url=source.url)
+    return source.entries.filter(guid=guid).exclude(pk__in=others.values("pk")).delete()[0] > 0
 
 
 def remove_boosted_entry(source, boost_id):
-    """Forget the entry a source's boost brought, now the boost is undone; whether there was one."""
-    return bool(boost_id) and source.entries.filter(boost_id=boost_id).delete()[0] > 0
+    """Forget the entry a source's boost brought, now the boost is undone; whether there was one.
+
+    A boost of the source's own post (Mastodon lets an account boost itself) leaves the post, as
+    its own entry, only no longer marked boosted."""
+    if not boost_id:
+        return False
+    entries = source.entries.filter(boost_id=boost_id)
+    own = entries.filter(author_url=source.url).update(boosted_by="", boost_id="", author_url="")
+    return own + entries.delete()[0] > 0
+
+
+def remove_boosted_post(guid, *, author_url):
+    """Forget every entry boosts brought of the post `guid` by `author_url`, which its author
+    deleted; whether there was one."""
+    return Entry.objects.filter(guid=guid, author_url=author_url).exclude(boost_id="").delete()[0] > 0
 
 
 def record_source_error(source, message):

@@ -45,7 +45,7 @@ def test_reblog_by_button_publishes_a_credited_reblog_and_the_original_counts_it
     expect(page.locator(".e-content strong").first).to_have_text("dockers")
 
     page.goto(live_server.url + original.get_absolute_url())
-    expect(page.locator(".reblogged-by")).to_contain_text("Reblogged by 1 blog:")
+    expect(page.locator(".reblogged-by")).to_contain_text("Reblogged 1 time:")
     page.locator(".reblogged-by").get_by_role("link", name="Coast Weekly").click()
     expect(page).to_have_url(re.compile(re.escape(reblog.get_absolute_url()) + "$"))
 

@@ -170,7 +170,7 @@ def test_demo_reblogs_a_local_post_and_an_outside_one_with_the_credit_line(demo,
     page = client.get(outside.post.get_absolute_url()).content.decode()
     assert '<p>From <a href="https://tideline.example/" rel="noopener">The Tideline</a> via ' in page
     assert "nine per cent" in page
-    assert "Reblogged by 1 blog" in client.get(local.original.get_absolute_url()).content.decode()
+    assert "Reblogged 1 time" in client.get(local.original.get_absolute_url()).content.decode()
 
 
 def _public_urls():

@@ -44,7 +44,9 @@ class Remote:
         self.key, self.public_pem = _PAIRS[0]
         self.received = []  # (path, headers, body) of each POST
         self.gets = []  # (path, headers) of each GET
-        self.documents = {}  # path → another document it serves (a note, say; a str is an HTML page)
+        # path → another document it serves (a note, say; a str is an HTML page; a pair (page,
+        # document) is either, by the request's Accept)
+        self.documents = {}
         self.refuse_rfc9421 = False
         self.inbox_status = 202
 
@@ -94,6 +96,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                               content_type="application/jrd+json")
         if self.path in remote.documents:
             document = remote.documents[self.path]
+            if isinstance(document, tuple):  # a post's page: its object for ActivityPub clients, as Mastodon's
+                page, document = document
+                document = document if "activity+json" in self.headers.get("Accept", "") else page
             if isinstance(document, str):  # a web page
                 return self._send(200, document.encode(), content_type="text/html; charset=utf-8")
             return self._send(200, json.dumps(document).encode())

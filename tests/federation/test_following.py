@@ -178,7 +178,9 @@ def bobs_note(remote):
     """A post by bob, on alice's server, whom alice boosts; bob nobody here follows."""
     bob = f"{remote.base}/users/bob"
     remote.documents["/users/bob"] = {"@context": AS, "id": bob, "type": "Person", "preferredUsername": "bob",
-                                      "name": "Bob Boosted", "inbox": f"{bob}/inbox"}
+                                      "name": "Bob Boosted", "inbox": f"{bob}/inbox",
+                                      "publicKey": {"id": f"{bob}#main-key", "owner": bob,
+                                                    "publicKeyPem": remote.public_pem}}
     document = {"@context": AS, "id": f"{bob}/statuses/9", "type": "Note", "attributedTo": bob,
                 "content": "<p>Bridge closed</p><script>x()</script>", "url": f"{remote.base}/@bob/9",
                 "to": [PUBLIC], "cc": [f"{bob}/followers"]}
@@ -204,6 +206,45 @@ def test_boost_by_a_followed_account_brings_the_boosted_post_and_undo_removes_it
             "object": {"id": boost(remote, "")["id"], "type": "Announce", "actor": remote.actor_id}}
     assert send(client, remote, undo).state == InboxItem.State.DONE
     assert not Entry.objects.exists()
+
+
+def bobs_delete(remote):
+    """Bob's Delete of his boosted post, a Tombstone, as Mastodon sends it."""
+    bob = f"{remote.base}/users/bob"
+    return {"@context": AS, "id": f"{bob}/statuses/9#delete", "type": "Delete", "actor": bob,
+            "object": {"id": f"{bob}/statuses/9", "type": "Tombstone", "atomUri": f"{bob}/statuses/9"},
+            "to": [PUBLIC]}
+
+
+def test_boosted_post_deleted_by_its_author_leaves_the_reader_though_nobody_follows_them(client, reader, remote):
+    accept_follow(client, reader, remote)
+    send(client, remote, boost(remote, bobs_note(remote)["id"]))
+    assert "Bridge closed" in reader.get("/dashboard/reader/").content.decode()
+    # alice (the booster, on bob's very server) cannot delete bob's post.
+    forged = {**bobs_delete(remote), "id": f"{remote.actor_id}#delete-bobs", "actor": remote.actor_id}
+    assert send(client, remote, forged).state == InboxItem.State.IGNORED
+    assert Entry.objects.exists()
+    delete = bobs_delete(remote)
+    response = signed_post(client, "/inbox", delete, key=remote.key, key_id=f"{remote.base}/users/bob#main-key")
+    assert response.status_code == 202
+    for item in InboxItem.objects.filter(state=InboxItem.State.QUEUED):
+        inbox.process(item.pk)
+    assert InboxItem.objects.get(activity_id=delete["id"]).state == InboxItem.State.DONE
+    assert not Entry.objects.exists()
+    assert "Bridge closed" not in reader.get("/dashboard/reader/?all=1").content.decode()
+
+
+def test_undoing_a_boost_of_ones_own_post_keeps_the_post_in_the_reader(client, reader, remote):
+    accept_follow(client, reader, remote)
+    send(client, remote, create(remote, note(remote)))
+    remote.documents["/users/alice/statuses/1"] = {"@context": AS, **note(remote)}
+    send(client, remote, boost(remote, note(remote)["id"]))  # Mastodon lets alice boost herself
+    assert Entry.objects.get().boosted_by == "Alice Remote"
+    undo = {"@context": AS, "id": f"{remote.actor_id}/statuses/10/undo", "type": "Undo", "actor": remote.actor_id,
+            "object": {"id": boost(remote, "")["id"], "type": "Announce", "actor": remote.actor_id}}
+    assert send(client, remote, undo).state == InboxItem.State.DONE
+    page = reader.get("/dashboard/reader/").content.decode()
+    assert "Strike vote tonight" in page and "Boosted by" not in page
 
 
 def test_boosted_post_is_read_from_its_own_server_not_the_boosters_word(client, reader, remote):

@@ -94,6 +94,84 @@ def test_reblog_by_address_of_a_fediverse_post_quotes_it(writer, remote):
     assert OutgoingQuote.objects.get().object_id == note(remote)["id"]
 
 
+def test_refused_quote_is_told_to_the_writer_and_goes_out_as_a_plain_link(
+    writer, remote, client, django_capture_on_commit_callbacks
+):
+    fields = reblog_fields(writer.get(f"/dashboard/reblog/entry/{writer.entry.pk}/").content.decode())
+    with django_capture_on_commit_callbacks(execute=True):
+        writer.post("/dashboard/reblog/", {**fields, "comment": "Be there.", "action": "publish"})
+    sent = {activity["type"]: activity for _path, _headers, activity in delivered(remote)}
+    post = Post.objects.get(blog=writer.blog)
+    editor = f"/dashboard/{writer.blog.slug}/posts/{post.pk}/"
+    assert "declined the quote" not in writer.get(editor).content.decode()
+    reject = {"@context": AS, "id": f"{remote.actor_id}#rejects/quote", "type": "Reject", "actor": remote.actor_id,
+              "object": {"id": sent["QuoteRequest"]["id"], "type": "QuoteRequest"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send(client, remote, reject).note.endswith("did not approve our quote")
+    # Sent again as Mastodon keeps a refused quote: no quote claimed, the link a plain one.
+    [(_path, _headers, update)] = delivered(remote)
+    assert update["type"] == "Update"
+    assert not {"quote", "_misskey_quote", "quoteUrl", "quoteUri", "quoteAuthorization"} & set(update["object"])
+    link = f"{remote.base}/@alice/1"
+    assert f'<p>RE: <a href="{link}">{link}</a></p>' in update["object"]["content"] and "quote-inline" not in update["object"]["content"]
+    assert "Be there." in update["object"]["content"]
+    assert "declined the quote" in writer.get(editor).content.decode()
+    assert "declined the quote" in writer.get(f"/dashboard/{writer.blog.slug}/posts/").content.decode()
+    assert Post.objects.get(pk=post.pk).is_live  # the reblog stays
+
+
+PAGE = ('<html><head><title>Alice</title></head><body><article><p>Strike vote tonight, everyone.'
+        '</p></article></body></html>')
+
+
+def test_reblog_by_address_of_a_post_page_that_links_no_object_asks_the_address_and_quotes_it(writer, remote):
+    # Samizdat's post pages (and others') name no ActivityPub object; the address answers with it when asked.
+    remote.documents["/@alice/1"] = (PAGE, {"@context": AS, **note(remote)})
+    response = writer.post("/dashboard/reblog/", {"step": "fetch", "url": f"{remote.base}/@alice/1"})
+    fields = reblog_fields(response.content.decode())
+    assert fields["source_fediverse_id"] == note(remote)["id"]
+    assert "a quote of it" in response.content.decode()
+    asked = [headers for path, headers in remote.gets if path == "/@alice/1" and "activity+json" in headers.get("Accept", "")]
+    assert asked and ("Signature-Input" in asked[0] or "Signature" in asked[0])  # signed, for authorized fetch
+    assert writer.post("/dashboard/reblog/", {**fields, "action": "publish"}).status_code == 302
+    assert OutgoingQuote.objects.get().object_id == note(remote)["id"]
+
+
+def test_reblog_by_address_of_a_plain_web_page_is_a_web_reblog_without_a_warning(writer, remote):
+    remote.documents["/@alice/1"] = PAGE  # HTML whatever the request asks for
+    response = writer.post("/dashboard/reblog/", {"step": "fetch", "url": f"{remote.base}/@alice/1"})
+    fields = reblog_fields(response.content.decode())
+    assert fields["title"] == "Alice" and not fields.get("source_fediverse_id")
+    assert "a quote of it" not in response.content.decode()
+    response = writer.post("/dashboard/reblog/", {**fields, "action": "publish"}, follow=True)
+    assert "Reblogged to The Dispatch" in response.content.decode()
+    assert "as a quote" not in response.content.decode() and not OutgoingQuote.objects.exists()
+
+
+def other_host(remote, path, page_url):
+    """A post served on another host (localhost, not 127.0.0.1) whose own server says its page is `page_url`."""
+    other = remote.base.replace("127.0.0.1", "localhost")
+    remote.documents[path] = {"@context": AS, **note(remote), "id": other + path, "url": page_url,
+                              "attributedTo": f"{other}/users/alice"}
+    return other + path
+
+
+def test_reblog_by_address_quotes_a_post_on_another_host_that_owns_the_page(writer, remote):
+    # A blog on its own domain: the page is there, the post's id on the instance's main address.
+    object_id = other_host(remote, "/objects/1", f"{remote.base}/@alice/1")
+    remote.documents["/@alice/1"] = (PAGE, remote.documents["/objects/1"])
+    response = writer.post("/dashboard/reblog/", {"step": "fetch", "url": f"{remote.base}/@alice/1"})
+    assert reblog_fields(response.content.decode())["source_fediverse_id"] == object_id
+
+
+def test_reblog_by_address_does_not_quote_another_servers_post_a_page_names(writer, remote):
+    object_id = other_host(remote, "/objects/1", f"{remote.base.replace('127.0.0.1', 'localhost')}/@alice/1")
+    remote.documents["/@alice/1"] = (PAGE, remote.documents["/objects/1"])
+    response = writer.post("/dashboard/reblog/", {"step": "fetch", "url": f"{remote.base}/@alice/1"})
+    assert not reblog_fields(response.content.decode()).get("source_fediverse_id")
+    assert any(path == "/objects/1" for path, _headers in remote.gets), object_id  # asked its own server
+
+
 def test_reblog_of_a_post_that_is_not_public_is_no_quote(writer, remote, django_capture_on_commit_callbacks):
     remote.documents["/users/alice/statuses/1"] |= {"to": [f"{remote.actor_id}/followers"], "cc": []}
     fields = reblog_fields(writer.get(f"/dashboard/reblog/entry/{writer.entry.pk}/").content.decode())

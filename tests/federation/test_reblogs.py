@@ -34,7 +34,7 @@ def test_boost_from_each_server_shows_as_reblogged_by(client, remote, post, name
     row = Reblog.objects.get(original=post)
     assert row.local is False and row.actor_url == remote.actor_id and not row.is_quote
     html = page(post)
-    assert "Reblogged by 1 blog" in html
+    assert "Reblogged 1 time" in html
     assert f'<a href="{remote.base}/@alice">Alice Remote</a>' in html
 
 
@@ -46,7 +46,7 @@ def test_boost_twice_counts_once_and_undo_takes_it_back(client, remote, post):
     item = send(client, remote, payload("mastodon_undo_announce.json", remote, url_of(post)))
     assert item.state == InboxItem.State.DONE, item.note
     assert not Reblog.objects.exists()
-    assert "Reblogged by" not in page(post)
+    assert 'class="reblogged-by"' not in page(post)
 
 
 def test_undo_of_someone_elses_boost_changes_nothing(client, remote, post):
@@ -88,7 +88,7 @@ def test_deleted_quote_post_is_no_longer_listed(client, remote, post):
               "type": "Delete", "actor": remote.actor_id,
               "object": {"id": activity["object"]["id"], "type": "Tombstone"}}
     assert send(client, remote, delete).state == InboxItem.State.DONE
-    assert not Reblog.objects.exists() and "Reblogged by" not in page(post)
+    assert not Reblog.objects.exists() and 'class="reblogged-by"' not in page(post)
 
 
 def test_reply_that_quotes_is_both_a_comment_and_a_reblog(client, remote, post):

@@ -186,13 +186,13 @@ def test_like_and_boost_from_b_show_on_a_and_undo_takes_them_back(sites, vera):
     for kind in ("Like", "Announce"):
         assert vera.post(action, data={**fields, "kind": kind}).status_code == 302
     assert wait_for(lambda: on_post_page(a, "1 blogger likes this."), timeout=90), logs(a, b)
-    assert wait_for(lambda: on_post_page(a, "Reblogged by 1 blog"), timeout=90), logs(a, b)
+    assert wait_for(lambda: on_post_page(a, "Reblogged 1 time"), timeout=90), logs(a, b)
     page = vera.get("/dashboard/reader/").text
     assert "Liked as Harbour News" in page and "Boosted as Harbour News" in page
     for undo in re.findall(r'action="(/dashboard/reader/actions/\d+/undo/)"', page):
         assert vera.post(undo, data={"csrfmiddlewaretoken": token(vera, "/dashboard/reader/")}).status_code == 302
     assert wait_for(lambda: on_post_page(a, "Be the first to like this."), timeout=90), logs(a, b)
-    assert wait_for(lambda: not on_post_page(a, "Reblogged by"), timeout=90), logs(a, b)
+    assert wait_for(lambda: not on_post_page(a, 'class="reblogged-by"'), timeout=90), logs(a, b)
     assert "Liked as Harbour News" not in vera.get("/dashboard/reader/").text
 
 
@@ -217,7 +217,7 @@ def test_reblog_on_b_goes_to_a_as_a_quote(sites, vera):
     quotes = ("import json; from samizdat.reblogs.models import Reblog; print(json.dumps("
               "[[r.actor_url, r.is_quote] for r in Reblog.objects.filter(local=False)]))")
     assert wait_for(lambda: query(a, quotes) == [[f"{b.base}/@harbour/", True]], timeout=90), logs(a, b)
-    assert wait_for(lambda: on_post_page(a, "Reblogged by 1 blog"), timeout=30)
+    assert wait_for(lambda: on_post_page(a, "Reblogged 1 time"), timeout=30)
     stamp = "from samizdat.federation.models import OutgoingQuote; print(OutgoingQuote.objects.get().authorization)"
     assert wait_for(lambda: b.python(stamp).startswith(f"{a.base}/ap/quote-authorizations/"), timeout=90), logs(a, b)
     authorization = b.python(stamp)
@@ -225,6 +225,27 @@ def test_reblog_on_b_goes_to_a_as_a_quote(sites, vera):
     updated = ("import json; from samizdat.federation.models import Delivery; print(json.dumps("
                "[d.payload['object'].get('quoteAuthorization') for d in Delivery.objects.filter(activity_type='Update')]))")
     assert authorization in query(b, updated)
+
+
+def test_reblog_by_address_on_b_goes_to_a_as_a_quote(sites, vera):
+    a, b = sites
+    # "Reblog from the web" with the post's address: A's page links no ActivityPub object, its
+    # address answers with one when asked.
+    response = vera.post("/dashboard/reblog/", data={
+        "step": "fetch", "url": a.post_url, "csrfmiddlewaretoken": token(vera, "/dashboard/reblog/"),
+    })
+    assert "a quote of it" in response.text, response.text[:3000]
+    form = lxml.html.fromstring(response.text).forms[-1]
+    fields = {**dict(form.form_values()), "comment": "Seen from the harbour.", "action": "publish"}
+    assert fields["source_fediverse_id"] == a.post_url
+    assert vera.post(form.action, data=fields).status_code == 302
+    quotes = ("import json; from samizdat.reblogs.models import Reblog; print(json.dumps("
+              "sorted(r.remote_url for r in Reblog.objects.filter(local=False, is_quote=True))))")
+    assert wait_for(lambda: len(query(a, quotes)) == 2, timeout=90), logs(a, b)
+    assert wait_for(lambda: on_post_page(a, "Reblogged 2 times"), timeout=30)
+    stamps = ("import json; from samizdat.federation.models import OutgoingQuote; print(json.dumps("
+              "[q.authorization for q in OutgoingQuote.objects.all()]))")
+    assert wait_for(lambda: all(query(b, stamps)) and len(query(b, stamps)) == 2, timeout=90), logs(a, b)
 
 
 def test_reply_deleted_on_b_leaves_a(sites, vera):

@@ -74,7 +74,7 @@ def test_original_shows_reblogged_by_with_links(client, writer, original, make_b
     page = client.get(original.get_absolute_url()).content.decode()
     line = re.search(r'<p class="reblogged-by">(.*?)</p>', page, re.S)[1]
     coast, harbour = (Post.objects.get(blog=b) for b in (second.blog, writer.blog))
-    assert "Reblogged by 2 blogs:" in line
+    assert "Reblogged 2 times:" in line
     assert f'<a href="{coast.get_absolute_url()}">Coast Weekly</a>, <a href="{harbour.get_absolute_url()}">Harbour News</a>' in line
 
 
@@ -138,7 +138,7 @@ def test_reblog_of_a_reblog_credits_the_original_and_the_blog_it_came_via(client
     assert ", by Ana Petrova; passed on by " in section
     assert f'<a href="{first.get_absolute_url()}" rel="noopener">Harbour News</a>' in section
     # Both reblogs count on the original.
-    assert "Reblogged by 2 blogs" in client.get(original.get_absolute_url()).content.decode()
+    assert "Reblogged 2 times" in client.get(original.get_absolute_url()).content.decode()
 
 
 def test_edited_original_gives_the_reblog_a_note(client, writer, original):
@@ -172,7 +172,7 @@ def test_remote_reblog_counts_on_the_original_once(client, original):
             activity_id="https://social.example/users/zoe/statuses/1/activity",
         )
     page = client.get(original.get_absolute_url()).content.decode()
-    assert "Reblogged by 1 blog:" in page and '<a href="https://social.example/users/zoe">Zoe</a>' in page
+    assert "Reblogged 1 time:" in page and '<a href="https://social.example/users/zoe">Zoe</a>' in page
     assert services.remove_remote_reblog("https://social.example/users/zoe/statuses/1/activity",
                                          actor_url="https://social.example/users/zoe")
     assert "reblogged-by" not in client.get(original.get_absolute_url()).content.decode()
@@ -195,7 +195,7 @@ def test_stored_page_of_the_original_shows_a_new_reblog_to_anonymous_readers(cli
     anonymous.get(original.get_absolute_url())
     assert anonymous.get(original.get_absolute_url()).samizdat_stored_page
     _reblog(client, writer, original)
-    assert "Reblogged by 1 blog" in anonymous.get(original.get_absolute_url()).content.decode()
+    assert "Reblogged 1 time" in anonymous.get(original.get_absolute_url()).content.decode()
 
 
 def test_stored_page_of_a_reblog_shows_the_note_once_the_original_changes(client, writer, original):
@@ -215,7 +215,7 @@ def test_stored_page_of_the_original_drops_a_deleted_reblog(client, writer, orig
     _reblog(client, writer, original)
     anonymous = Client()
     anonymous.get(original.get_absolute_url())
-    assert "Reblogged by 1 blog" in anonymous.get(original.get_absolute_url()).content.decode()
+    assert "Reblogged 1 time" in anonymous.get(original.get_absolute_url()).content.decode()
     delete_post(Post.objects.get(blog=writer.blog))
     assert "reblogged-by" not in anonymous.get(original.get_absolute_url()).content.decode()
 
@@ -235,6 +235,6 @@ def test_scheduled_reblog_going_live_shows_on_the_original_and_keeps_other_blogs
     # The worker's publication: one bulk update(), committed, then the posts app's signal.
     with django_capture_on_commit_callbacks(execute=True):
         assert publish_scheduled_post(scheduled.pk)
-    assert "Reblogged by 1 blog" in anonymous.get(original.get_absolute_url()).content.decode()
+    assert "Reblogged 1 time" in anonymous.get(original.get_absolute_url()).content.decode()
     # A blog that has nothing to do with the reblog keeps its stored pages.
     assert anonymous.get(bystander.get_absolute_url()).samizdat_stored_page

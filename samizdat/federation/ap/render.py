@@ -194,17 +194,23 @@ def quote_note(post, *, quote, tags=(), attachments=()):
     """A reblog of a fediverse post as a Note quoting it, the way each server reads a quote.
 
     `quote`: the quoted post's `object_id`, its `url`, its author's `actor_id` and `handle`, and the
-    `authorization` their server gave ("" while none). The note carries the writer's comment (the
-    quoted text is the server's to show) and a "RE: <link>" line, which Mastodon hides when it shows
-    the quote (class quote-inline) and other servers show as a link. Its author is addressed and
-    tagged so their server counts the quote; a FEP-e232 Link tag names it for Misskey and others.
+    `authorization` their server gave ("" while none), and whether it `rejected` the quote. The note
+    carries the writer's comment (the quoted text is the server's to show) and a "RE: <link>" line,
+    which Mastodon hides when it shows the quote (class quote-inline) and other servers show as a
+    link. Its author is addressed and tagged so their server counts the quote; a FEP-e232 Link tag
+    names it for Misskey and others. A refused quote claims no quote any more: the line stays, a
+    plain link every server shows, as Mastodon keeps a quote whose approval was refused or revoked.
     """
     document = article(post, tags=tags, attachments=attachments)
     link = escape(quote["url"])
     comment = _REBLOG_SECTION.sub("", document["content"]).strip()
-    content = f'{comment}<p class="quote-inline">RE: <a href="{link}">{link}</a></p>'
     for key in ("name", "summary", "preview"):
         document.pop(key)
+    if quote.get("rejected"):
+        content = f'{comment}<p>RE: <a href="{link}">{link}</a></p>'
+        document.update({"type": "Note", "content": content, "contentMap": {post.blog.language: content}})
+        return document
+    content = f'{comment}<p class="quote-inline">RE: <a href="{link}">{link}</a></p>'
     document.update({
         "type": "Note", "content": content, "contentMap": {post.blog.language: content},
         "quote": quote["object_id"], "_misskey_quote": quote["object_id"], "quoteUrl": quote["object_id"],

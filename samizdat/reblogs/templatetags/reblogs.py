@@ -1,4 +1,4 @@
-"""{% load reblogs %}: the Reblog button, "Reblogged by N blogs", and notes on changed originals."""
+"""{% load reblogs %}: the Reblog button, "Reblogged N times", and notes on changed originals."""
 
 from django import template
 
