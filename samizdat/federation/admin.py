@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from . import blocks, following, services
-from .models import Block, Delivery, Follower, Following, InboxItem, ReaderReply, RemoteActor, Server
+from .models import Block, Delivery, Follower, Following, InboxItem, OutgoingActivity, ReaderReply, RemoteActor, Server
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -21,6 +21,12 @@ class DeliveryAdmin(ReadOnly):
     list_display = ["activity_type", "inbox", "state", "attempts", "last_status", "next_attempt_at", "created_at"]
     list_filter = ["state", "activity_type", "blog"]
     search_fields = ["inbox", "activity_id", "last_error"]
+
+
+@admin.register(OutgoingActivity)
+class OutgoingActivityAdmin(ReadOnly):
+    list_display = ["activity_id", "created_at"]
+    search_fields = ["activity_id"]
 
 
 @admin.register(Server)

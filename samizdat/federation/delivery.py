@@ -11,7 +11,7 @@ from django.utils import timezone
 from samizdat.core.http import FetchError
 
 from . import blocks, client, ids, keys, tasks
-from .models import Delivery, Server
+from .models import Delivery, OutgoingActivity, Server
 
 logger = logging.getLogger(__name__)
 
@@ -56,11 +56,13 @@ def queue(blog, payload, inboxes, *, to_blocked=False):
     server too (only the Undo of our follow, which stops it sending what we would drop)."""
     blocked = blocks.checker()
     wanted = dict.fromkeys(i for i in inboxes if i and (to_blocked or not blocked(i)))
+    # Stored once, whatever the number of inboxes; a repeated call finds it stored.
+    outgoing = OutgoingActivity.objects.get_or_create(activity_id=payload["id"], defaults={"payload": payload})[0] if wanted else None
     for chunk in _chunks(wanted, INSERT_BATCH):
         servers = client.servers_for(chunk)
         # An inbox that has this activity already (a repeated call) keeps its row: it is on its way.
         Delivery.objects.bulk_create([
-            Delivery(blog=blog, activity_id=payload["id"], activity_type=payload["type"], payload=payload,
+            Delivery(blog=blog, activity_id=payload["id"], activity_type=payload["type"], outgoing=outgoing,
                      inbox=inbox, server=servers[client.domain_for(inbox)])
             for inbox in chunk
         ], ignore_conflicts=True)
@@ -73,7 +75,11 @@ def queue(blog, payload, inboxes, *, to_blocked=False):
 
 
 def _wake(delivery_ids):
-    for chunk in _chunks(delivery_ids, TASK_SIZE):
+    _wake_batches(_chunks(delivery_ids, TASK_SIZE))
+
+
+def _wake_batches(batches):
+    for chunk in batches:
         try:
             tasks.deliver_many_task(chunk)
         except Exception:
@@ -89,7 +95,7 @@ def deliver_many(delivery_ids):
 def deliver(delivery_id, *, now=None):
     """Try one delivery if it is due and its server's breaker is closed; True when it arrived."""
     now = now or timezone.now()
-    delivery = Delivery.objects.select_related("server", "blog").filter(
+    delivery = Delivery.objects.select_related("server", "blog", "outgoing").filter(
         pk=delivery_id, state=Delivery.State.PENDING
     ).first()
     if delivery is None or delivery.next_attempt_at > now:
@@ -141,9 +147,26 @@ def deliver(delivery_id, *, now=None):
 
 
 def due_deliveries(now=None):
-    """Pending deliveries whose next try is due, oldest first."""
+    """Pending deliveries whose next try is due, oldest first, as (id, server id)."""
     now = now or timezone.now()
     return list(
         Delivery.objects.filter(state=Delivery.State.PENDING, next_attempt_at__lte=now)
-        .order_by("next_attempt_at").values_list("pk", flat=True)[:500]
+        .order_by("next_attempt_at").values_list("pk", "server_id")[:500]
     )
+
+
+def due_batches(now=None):
+    """The due deliveries as batches of one server's each (up to TASK_SIZE): each a task of its own,
+    the worker threads and processes try servers side by side, and a slow or dead server (each
+    try up to SEND_TIMEOUT) holds up only its own deliveries, not every other server's."""
+    by_server = {}
+    for pk, server_id in due_deliveries(now):
+        by_server.setdefault(server_id, []).append(pk)
+    return [chunk for pks in by_server.values() for chunk in _chunks(pks, TASK_SIZE)]
+
+
+def wake_due(now=None):
+    """Queue the due deliveries (the minute's sweep), a task per server's batch; how many."""
+    batches = due_batches(now)
+    _wake_batches(batches)
+    return sum(map(len, batches))

@@ -180,6 +180,20 @@ class InboxItem(models.Model):
         return f"{self.type} {self.activity_id}"
 
 
+class OutgoingActivity(models.Model):
+    """An activity we send, stored once however many inboxes it goes to (its deliveries)."""
+
+    activity_id = models.URLField(max_length=500, unique=True)
+    payload = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = _("outgoing activities")
+
+    def __str__(self):
+        return self.activity_id
+
+
 class Delivery(models.Model):
     """One activity on its way to one inbox (a shared inbox serves a whole server): retried with
     back-off until it arrives or its time runs out."""
@@ -193,7 +207,8 @@ class Delivery(models.Model):
     blog = models.ForeignKey(Blog, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries")
     activity_id = models.URLField(max_length=500)
     activity_type = models.CharField(max_length=40)
-    payload = models.JSONField()
+    # The activity itself, kept once for all its deliveries (a fan-out to 2,000 servers, one copy).
+    outgoing = models.ForeignKey(OutgoingActivity, on_delete=models.CASCADE, related_name="deliveries")
     inbox = models.URLField(max_length=500)
     server = models.ForeignKey(Server, on_delete=models.CASCADE, related_name="deliveries")
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
@@ -214,6 +229,10 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.activity_type} to {self.inbox}: {self.state}"
+
+    @property
+    def payload(self):
+        return self.outgoing.payload
 
 
 class FederatedPost(models.Model):

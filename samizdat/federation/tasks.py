@@ -26,9 +26,9 @@ def deliver_many_task(delivery_ids):
 
 @db_periodic_task(crontab(minute="*"))
 def retry_deliveries_task():
-    """Every minute, try the deliveries whose next attempt is due (retries, and any lost wake-up)."""
-    for pk in delivery.due_deliveries():
-        delivery.deliver(pk)
+    """Every minute, queue the deliveries whose next attempt is due (retries, and any lost
+    wake-up), a task per server, which the workers send side by side."""
+    return delivery.wake_due()
 
 
 @db_task()
