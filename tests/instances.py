@@ -131,7 +131,7 @@ class Instance:
         self.processes.clear()
 
     def forget_queue(self):
-        """Delete this instance's keys from a shared Redis."""
+        """Delete this instance's keys (queue, cache, sessions) from a shared Redis."""
         if url := self.env.get("REDIS_URL"):
             import redis
 
@@ -139,6 +139,7 @@ class Instance:
             # Huey keeps the queue name with punctuation removed in its key names.
             name = "".join(c for c in self.env["SAMIZDAT_QUEUE_NAME"] if c.isalnum())
             keys = list(client.scan_iter(f"huey.*{name}*"))
+            keys += client.scan_iter(f"samizdat-{self.env['SAMIZDAT_QUEUE_NAME']}:*")  # its cache and sessions
             if keys:
                 client.delete(*keys)
             client.close()

@@ -438,6 +438,17 @@ else:
         "consumer": {"workers": 2, "worker_type": "thread"},
     }
 
+# With Redis, one cache shared by every process, and sessions read from it and written through to
+# the database (cached_db): a signed-in page need not read the primary for its session. Without
+# Redis each process would cache on its own, and a session ended through one would live on in
+# another, so sessions then stay in the database alone.
+if REDIS_URL:
+    CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+        "KEY_PREFIX": f"samizdat-{HUEY_NAME}",
+    }}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 EMAIL_HOST = os.environ.get("SAMIZDAT_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("SAMIZDAT_EMAIL_PORT", 25))
 DEFAULT_FROM_EMAIL = os.environ.get("SAMIZDAT_FROM_EMAIL", "samizdat@localhost")

@@ -7,6 +7,7 @@ store that another app server filled; a post published through one app server re
 follower's server once, whichever worker sends it.
 """
 
+import http.cookiejar
 import json
 import re
 import urllib.request
@@ -16,7 +17,7 @@ import pytest
 from bench.inboxes import Inboxes
 from tests.comments.conftest import free_port
 from tests.instances import make_instance, redis_url, scratch_database_url, wait_for  # noqa: F401 (fixtures)
-from tests.pages.front import OPEN_THREAD, answers, fetch, need_nginx, start_nginx, stop
+from tests.pages.front import OPEN_THREAD, NoRedirect, answers, fetch, need_nginx, start_nginx, stop
 
 # Followers of "news" on the loopback servers: two per server with its shared inbox, and one
 # on the first server whose server has none (its own inbox gets the post). Prints a token for the
@@ -125,3 +126,29 @@ def test_post_published_through_one_app_server_reaches_each_follower_server_once
     assert set(received) == expected
     assert set(received.values()) == {1}, {inbox: n for inbox, n in received.items() if n > 1}
     assert not inboxes.refused
+
+
+def sign_in(base):
+    """A browser signed in as the writer through `base`: its session cookie's value."""
+    jar = http.cookiejar.CookieJar()
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+    form = fetch(base + "/accounts/login/", opener=browser)[2].decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    status, _, _ = fetch(base + "/accounts/login/", {
+        "login": "writer", "password": "a long test passphrase 42", "csrfmiddlewaretoken": token,
+    }, opener=browser)
+    assert status == 302
+    return browser, next(c.value for c in jar if c.name == "sessionid")
+
+
+def test_signing_out_through_one_app_server_ends_the_session_on_the_other(site):
+    browser, session = sign_in(site.writer)
+    # The other app server (behind nginx: a cookie goes past the store) knows the session...
+    assert fetch(site.base + "/dashboard/", Cookie=f"sessionid={session}")[0] == 200
+    # ...which is kept in the shared Redis, not only in the database.
+    assert site.instance.python(f"from django.core.cache import cache; print(cache.has_key('django.contrib.sessions.cached_db{session}'))") == "True"
+    page = fetch(site.base + "/dashboard/", opener=browser)[2].decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    assert fetch(site.base + "/accounts/logout/", {"csrfmiddlewaretoken": token}, opener=browser)[0] == 302
+    # The session is gone on the first app server too, cookie or not.
+    assert fetch(site.writer + "/dashboard/", Cookie=f"sessionid={session}")[0] == 302
