@@ -102,6 +102,9 @@ class Comment(models.Model):
     subscribers_notified_at = models.DateTimeField(null=True, blank=True)
     # The body's digest up to case and spacing, which the duplicate check looks up (set on save).
     fingerprint = models.CharField(max_length=32, blank=True, editable=False, db_index=True)
+    # A new comment's notices (author's email, follow-ups, federation) are still to be sent:
+    # set in the comment's own INSERT, cleared by the worker's sweep (services.send_due_notices).
+    notices_due = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -114,6 +117,8 @@ class Comment(models.Model):
             models.Index(fields=["post", "status", "created_at"]),
             models.Index(fields=["ip", "created_at"]),
             models.Index(fields=["author_email", "created_at"]),
+            # Small: only the few comments whose notices the worker has not sent yet.
+            models.Index(fields=["id"], condition=Q(notices_due=True), name="comment_notices_due"),
         ]
 
     def __str__(self):

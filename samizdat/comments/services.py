@@ -5,6 +5,7 @@ import dataclasses
 import datetime
 import ipaddress
 import logging
+import time
 
 from django.conf import settings
 from django.core import signing
@@ -298,13 +299,67 @@ def _announce(signal, comment_id):
     transaction.on_commit(lambda: signal.send_robust(sender=Comment, comment_id=comment_id))
 
 
-def _notify_new(comment, comment_settings):
-    _announce(signals.comment_changed, comment.pk)
-    # The task checks again; not queueing it when the blog mails no author saves a queue write.
-    if comment.status != Comment.Status.SPAM and comment_settings.notify_authors:
-        _on_commit(tasks.notify_author_task, comment.pk)
+# A new comment's notices (the author's email, follow-ups, federation) are due from its own row:
+# `notices_due`, written by the comment's INSERT, in the same transaction. The worker sends them
+# (`send_due_notices`), woken by a task each process queues at most once a NOTICE_WINDOW, and
+# sweeps every minute and at its start: a comment costs no queue write of its own, and one
+# accepted just before a crash or kill, or while no worker runs, still gets its notices.
+NOTICE_WINDOW = 1.0  # seconds
+NOTICE_BATCH = 200
+_notices_woken_at = -NOTICE_WINDOW  # time.monotonic() when this process last queued the sweep
+
+
+def _wake_notices():
+    """After a new comment's commit: make sure a sweep runs after it, without a queue write each."""
+    global _notices_woken_at
+    task = tasks.send_comment_notices_task
+    try:
+        if task.huey.immediate:  # tests: the sweep runs now, in this process
+            task()
+            return
+        now = time.monotonic()
+        if now - _notices_woken_at < NOTICE_WINDOW:
+            return  # a sweep queued less than a window ago runs after this commit (delay below)
+        _notices_woken_at = now
+        # Run no sooner than a window after the latest commit it is queued for covers.
+        task.schedule(delay=2 * NOTICE_WINDOW)
+    except Exception:
+        logger.exception("Could not queue the sweep of comment notices (the minute's sweep sends them)")
+
+
+def _notify_new(comment):
+    """The comment was saved with `notices_due` set: wake the sweep once it is committed."""
+    transaction.on_commit(_wake_notices)
+
+
+def _queue_notices(comment):
+    signals.comment_changed.send_robust(sender=Comment, comment_id=comment.pk)
+    # The tasks check again; not queueing one when the blog mails no author saves a queue write.
+    if comment.status != Comment.Status.SPAM and settings_for(comment.post.blog).notify_authors:
+        tasks.notify_author_task(comment.pk)
     if comment.status == Comment.Status.APPROVED:
-        _on_commit(tasks.notify_subscribers_task, comment.pk)
+        tasks.notify_subscribers_task(comment.pk)
+
+
+def send_due_notices():
+    """Queue the notices of new comments that are due (worker); how many comments."""
+    sent = 0
+    while True:
+        due = list(
+            Comment.objects.filter(notices_due=True).select_related("post__blog__comment_settings").order_by("pk")[:NOTICE_BATCH]
+        )
+        for comment in due:
+            # Claimed first, so that two sweeps at once never send one comment's notices twice.
+            if not Comment.objects.filter(pk=comment.pk, notices_due=True).update(notices_due=False):
+                continue
+            try:
+                _queue_notices(comment)
+            except Exception:
+                Comment.objects.filter(pk=comment.pk).update(notices_due=True)  # the next sweep, then
+                raise
+            sent += 1
+        if len(due) < NOTICE_BATCH:
+            return sent
 
 
 def submit_comment(post, submission, *, user=None, ip=None):
@@ -324,7 +379,7 @@ def submit_comment(post, submission, *, user=None, ip=None):
         author_email=(user.email if user else submission.email.strip()),
         author_url="" if user else submission.url.strip(),
         body=submission.body.strip(), html=render_comment(submission.body.strip()),
-        ip=ip, nonce=submission.nonce,
+        ip=ip, nonce=submission.nonce, notices_due=True,
     )
     if _trusted(user, post):
         comment.status, comment.reasons = Comment.Status.APPROVED, []
@@ -343,7 +398,7 @@ def submit_comment(post, submission, *, user=None, ip=None):
         if existing is None:
             raise
         return existing, False
-    _notify_new(comment, comment_settings)
+    _notify_new(comment)
     return comment, True
 
 
@@ -441,7 +496,7 @@ def receive_remote_comment(post, *, parent, ap_id, author_name, author_url, auth
         post=post, parent=parent, depth=(parent.depth + 1) if parent else 1,
         author_name=(author_name or _("Anonymous")).strip()[:100], author_url=author_url[:200],
         author_avatar=author_avatar, body=strip_tags(clean).strip() or "…", html=clean,
-        ap_id=ap_id, local=False,
+        ap_id=ap_id, local=False, notices_due=True,
     )
     # No form, so no honeypot or time to fill; the rest of the checks apply.
     comment.status, comment.reasons = assess(comment, Submission(body=comment.body, elapsed=float("inf")), comment_settings)
@@ -453,7 +508,7 @@ def receive_remote_comment(post, *, parent, ap_id, author_name, author_url, auth
     if created_at is not None and created_at < comment.created_at:
         Comment.objects.filter(pk=comment.pk).update(created_at=created_at)
         comment.created_at = created_at
-    _notify_new(comment, comment_settings)
+    _notify_new(comment)
     return comment, True
 
 

@@ -12,6 +12,18 @@ def send_confirmation_task(subscription_id):
     return mail.send_confirmation(subscription_id)
 
 
+@db_task()
+def send_comment_notices_task():
+    """Queue the emails and federation of new comments whose notices are due."""
+    return services.send_due_notices()
+
+
+@db_periodic_task(crontab(minute="*"))
+def sweep_comment_notices_task():
+    """Every minute (and at the worker's start), send the notices a wake-up did not (a crash, no worker)."""
+    return services.send_due_notices()
+
+
 @db_task(retries=3, retry_delay=30, retry_backoff=2)
 def notify_author_task(comment_id):
     """Email a post's author about a new or held comment."""

@@ -80,7 +80,7 @@ PRIVATE_MODELS = {
 PRIVATE_FIELDS = {
     "accounts.user": {"last_login", "password", "language"},
     "blogs.blog": {"fragments_token"},
-    "comments.comment": {"ip", "trained_as", "subscribers_notified_at"},
+    "comments.comment": {"ip", "trained_as", "subscribers_notified_at", "notices_due"},
 }
 
 _paths = {}  # concrete model → tuple of foreign keys to the blog, or None: every blog
