@@ -205,12 +205,22 @@ def _fragments_changed(owner):
 def _new_token(owner):
     if _migrating:
         return
-    blogs = apps.get_model("blogs", "Blog").objects
-    rows = blogs.all() if owner == EVERYTHING else blogs.filter(pk=owner)
+    blog = apps.get_model("blogs", "Blog")
     announced = _announced()
     announced["*"] = announced.get("*", 0) + 1  # this write is the invalidation, not a change
     try:
-        rows.update(fragments_token=new_fragments_token())
+        if owner == EVERYTHING:
+            blog.objects.update(fragments_token=new_fragments_token())
+        else:
+            # Plain SQL: one blog's new token follows every comment, and the ORM's UPDATE cost
+            # more CPU to build than to run.
+            quote = connection.ops.quote_name
+            sql = "UPDATE {} SET {} = %s WHERE {} = %s".format(
+                quote(blog._meta.db_table), quote(blog._meta.get_field("fragments_token").column),
+                quote(blog._meta.pk.column),
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [new_fragments_token(), owner])
     finally:
         announced["*"] -= 1
 

@@ -110,6 +110,29 @@ def test_duplicate_on_another_post_by_someone_else_is_not_held(post, make_post):
     assert submit(other, body="Same words", email="other@example.test").reasons == []
 
 
+def test_duplicate_on_another_post_by_the_same_commenter_is_held(post, make_post):
+    policy(post, policy=Policy.OPEN)
+    submit(post, body="Same words", email="Vera@Example.test")
+    other = make_post(post.blog)
+    assert submit(other, body="same words", email="vera@example.test").reasons == ["duplicate"]
+
+
+def test_duplicate_on_another_post_by_the_same_account_is_held(post, make_post, make_user):
+    policy(post, policy=Policy.OPEN)
+    reader = make_user()
+    submit(post, body="Same words", user=reader)
+    other = make_post(post.blog)
+    assert submit(other, body="Same words", user=reader).reasons == ["duplicate"]
+
+
+def test_resent_form_past_the_rate_limit_returns_its_first_comment(post, settings):
+    settings.SAMIZDAT_COMMENT_RATE_PER_MINUTE = 1
+    first = submit(post, nonce="form-1")
+    assert submit(post, nonce="form-1").pk == first.pk
+    with pytest.raises(services.CommentRefused):
+        submit(post, nonce="form-2")
+
+
 def test_post_author_is_published_at_once(post):
     assert submit(post, user=post.author).status == Comment.Status.APPROVED
 
