@@ -10,6 +10,7 @@ from samizdat.blogs.roles import Role
 from samizdat.blogs.services import create_blog, set_role
 from samizdat.posts.models import Post
 from samizdat.posts.services import publish_post, save_post, terms_from_names
+from tests.instances import drop_templates
 
 _counter = itertools.count(1)
 PASSWORD = "a long test passphrase 42"
@@ -83,3 +84,9 @@ def make_post(db, make_blog):
         return post
 
     return make
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_migrated_templates():
+    yield
+    drop_templates()

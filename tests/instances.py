@@ -8,9 +8,12 @@ a scratch PostgreSQL database when the suite runs on PostgreSQL.
 import contextlib
 import os
 import secrets
+import shutil
 import signal
+import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -75,6 +78,12 @@ class Instance:
         assert done.returncode == 0, f"samizdat {args[0]} failed:\n{done.stdout}\n{done.stderr}"
         return done.stdout
 
+    def migrate(self):
+        """Give a new SQLite instance the database `samizdat migrate` makes: a copy of one migrated once
+        per test process. (A PostgreSQL instance gets it from scratch_database(migrated=True).)"""
+        if not self.env.get("DATABASE_URL"):
+            shutil.copyfile(_template("sqlite"), self.data_dir / "samizdat.sqlite3")
+
     def sql(self, query):
         """The rows of a read-only SQL `query` on the instance's database, read directly: milliseconds,
         where `python` starts Django (seconds), for a test that must catch a process midway."""
@@ -115,19 +124,33 @@ class Instance:
 
     def kill(self, process):
         """SIGKILL the process and every process it started: no clean-up, no goodbye."""
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
+        _signal_group(process, signal.SIGKILL)
         process.wait()
 
+    def serve(self, *args, host="127.0.0.1", log_name="serve.log", timeout=120):
+        """Start `samizdat serve ARGS` on a free loopback port; (process, base URL) once it listens.
+
+        A port found free may be taken by another process before Granian binds it (tests run in
+        parallel): then the server exits, and it is started again on another port.
+        """
+        for _attempt in range(5):
+            port = free_port()
+            process = self.start("serve", "--host", host, "--port", str(port), *args, log_name=log_name)
+            started = wait_for(lambda: process.poll() is not None or listens(port, host), timeout=timeout)
+            if started and process.poll() is None:
+                return process, f"http://{host}:{port}"
+            self.processes.remove(process)
+            stop_group(process)
+            if process.returncode == 0 or "address" not in process.log_path.read_text().lower():
+                break
+        raise AssertionError(f"samizdat serve did not start:\n{process.log_path.read_text()[-3000:]}")
+
     def stop(self):
+        # Signalled all at once, so their shutdowns overlap.
         for process in self.processes:
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+            _signal_group(process, signal.SIGTERM)
+        for process in self.processes:
+            _reap_group(process)
         self.processes.clear()
 
     def forget_queue(self):
@@ -143,6 +166,46 @@ class Instance:
             if keys:
                 client.delete(*keys)
             client.close()
+
+
+def stop_group(process):
+    """Stop `process` and everything it started (it leads a process group of its own): SIGTERM, then
+    SIGKILL after 10 s. Signalling the group, not the leader alone, leaves no Granian process holding
+    the port when `samizdat serve` is stopped midway through its start-up."""
+    _signal_group(process, signal.SIGTERM)
+    _reap_group(process)
+
+
+def _signal_group(process, signum):
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signum)
+
+
+def _reap_group(process):
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        pass
+    # Whatever of the group is left: the leader, or a child whose parent has gone.
+    _signal_group(process, signal.SIGKILL)
+    process.wait()
+
+
+def free_port():
+    """A loopback port free now. Another process may take it before it is bound: servers started on it
+    must be retried on another port when that happens (Instance.serve, tests.pages.front.start_nginx)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def listens(port, host="127.0.0.1"):
+    """Whether something accepts connections on `host`:`port`."""
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
 
 
 def answers(url):
@@ -163,35 +226,83 @@ def wait_for(predicate, *, timeout, interval=0.25):
         time.sleep(interval)
 
 
-@contextlib.contextmanager
-def scratch_database():
-    """A fresh database on the suite's engine: "" (SQLite in the data directory) or PostgreSQL."""
+def _postgres_url():
     url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        yield ""
-        return
+    return url if url.startswith(("postgres://", "postgresql://")) else ""
+
+
+def _admin_connection(url):
     import dj_database_url
     import psycopg
 
     config = dj_database_url.parse(url)
-    name = f"samizdat_scratch_{secrets.token_hex(4)}"
-    admin = dict(
+    return psycopg.connect(
         host=config["HOST"], port=config["PORT"] or 5432, user=config["USER"],
         password=config["PASSWORD"] or None, dbname="postgres", autocommit=True,
     )
-    with psycopg.connect(**admin) as conn:
+
+
+# Migrating a new instance costs seconds of CPU (Django's start-up, every migration), and dozens of
+# tests make instances: each test process migrates once per engine and copies the result.
+_templates = {}
+
+
+def _template(engine):
+    """A database migrated by `samizdat migrate`, made once per test process: the SQLite file, or the
+    name of the PostgreSQL database to use as a template."""
+    if engine in _templates:
+        return _templates[engine]
+    folder = Path(tempfile.mkdtemp(prefix="samizdat-template-"))
+    if engine == "sqlite":
+        Instance(folder).run("migrate", "--verbosity", "0", timeout=600)
+        _templates[engine] = folder / "samizdat.sqlite3"
+        return _templates[engine]
+    url = _postgres_url()
+    name = f"samizdat_template_{secrets.token_hex(4)}"
+    with _admin_connection(url) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
+    _templates[engine] = name  # dropped by drop_templates() even if migrating fails
+    try:
+        Instance(folder, database_url=url.rsplit("/", 1)[0] + "/" + name).run("migrate", "--verbosity", "0", timeout=600)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return name
+
+
+def drop_templates():
+    """Remove this process's migrated templates (at the end of the session)."""
+    if name := _templates.pop("postgresql", None):
+        with _admin_connection(_postgres_url()) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    if path := _templates.pop("sqlite", None):
+        shutil.rmtree(path.parent, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def scratch_database(*, migrated=False):
+    """A fresh database on the suite's engine: "" (SQLite in the data directory) or PostgreSQL, empty or
+    (`migrated`) a copy of one `samizdat migrate` made. A migrated SQLite database is for the instance
+    to copy: Instance.migrate()."""
+    url = _postgres_url()
+    if not url:
+        yield ""
+        return
+    name = f"samizdat_scratch_{secrets.token_hex(4)}"
+    template = f' TEMPLATE "{_template("postgresql")}"' if migrated else ""
+    with _admin_connection(url) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"{template}')
     try:
         yield url.rsplit("/", 1)[0] + "/" + name
     finally:
-        with psycopg.connect(**admin) as conn:
+        with _admin_connection(url) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
 def scratch_database_url():
-    """A fresh database on the suite's engine: "" (SQLite in the data directory) or PostgreSQL."""
-    with scratch_database() as url:
+    """A fresh, migrated database on the suite's engine: "" (SQLite, copied in by Instance.migrate()) or
+    PostgreSQL."""
+    with scratch_database(migrated=True) as url:
         yield url
 
 
@@ -205,7 +316,7 @@ def make_instance(tmp_path, scratch_database_url):
         instance = Instance(tmp_path / f"instance{len(made)}", database_url=database_url, redis_url=redis_url)
         instance.data_dir.mkdir()
         made.append(instance)
-        instance.run("migrate", "--verbosity", "0")
+        instance.migrate()
         return instance
 
     yield make

@@ -7,10 +7,9 @@ The npm package is installed on first use and reused (tests/npm_peers.py).
 
 import os
 import shutil
-import socket
 
 from tests import npm_peers
-from tests.instances import ROOT, unavailable
+from tests.instances import ROOT, free_port, unavailable
 
 VERSION = "9"
 CLIENT_ID, CLIENT_SECRET = "blog-test", "blog-secret"
@@ -31,14 +30,12 @@ def _install():
     if peer is None:
         unavailable("the OpenID Connect peer (shared/peers/oidc/provider.mjs) is not beside the repository")
     folder = npm_peers.install("oidc-provider", VERSION, "the OpenID Connect peer")
-    shutil.copyfile(peer / "provider.mjs", folder / "provider.mjs")
+    # Copied aside, then renamed into place: a provider starting in another test process meanwhile
+    # reads the whole file, never a half-written one.
+    aside = folder / f"provider.mjs.{os.getpid()}"
+    shutil.copyfile(peer / "provider.mjs", aside)
+    os.replace(aside, folder / "provider.mjs")
     return folder
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class OIDCPeer:
@@ -46,13 +43,21 @@ class OIDCPeer:
 
     def __init__(self, redirect_uris):
         folder = _install()
-        self.port = free_port()
-        self.issuer = f"http://127.0.0.1:{self.port}"
-        self.log = folder / f"provider-{self.port}.log"
-        env = {**os.environ, "OIDC_ISSUER": self.issuer, "OIDC_REDIRECT_URIS": ",".join(redirect_uris)}
-        self.process = npm_peers.start(
-            ["node", "provider.mjs"], cwd=folder, env=env, log=self.log, port=self.port, what="the OpenID Connect peer",
-        )
+        for attempt in range(1, 4):
+            self.port = free_port()
+            self.issuer = f"http://127.0.0.1:{self.port}"
+            self.log = folder / f"provider-{self.port}.log"
+            env = {**os.environ, "OIDC_ISSUER": self.issuer, "OIDC_REDIRECT_URIS": ",".join(redirect_uris)}
+            try:
+                self.process = npm_peers.start(
+                    ["node", "provider.mjs"], cwd=folder, env=env, log=self.log, port=self.port,
+                    what="the OpenID Connect peer",
+                )
+                return
+            except npm_peers.PortTaken:
+                # Another process took the port before the provider bound it: try another one.
+                if attempt == 3:
+                    raise
 
     def app(self, provider_id="alice-idp", name="Test Provider"):
         """The SAMIZDAT_SIGNIN_PROVIDERS entry for this provider."""

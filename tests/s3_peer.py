@@ -6,12 +6,12 @@ Installed on first use and reused, like the OpenID Connect peer (tests/npm_peers
 """
 
 import secrets
-import socket
 from pathlib import Path
 
 import pytest
 
 from tests import npm_peers
+from tests.instances import free_port
 
 VERSION = "3"
 # s3rver's one account; any other access key is refused with InvalidAccessKeyId.
@@ -23,15 +23,20 @@ class S3Peer:
 
     def __init__(self, data_dir):
         folder = npm_peers.install("s3rver", VERSION, "the S3 peer")
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        self.endpoint = f"http://127.0.0.1:{self.port}"
-        self.process = npm_peers.start(
-            ["node", folder / "node_modules" / "s3rver" / "bin" / "s3rver.js", "--directory", data_dir,
-             "--address", "127.0.0.1", "--port", str(self.port), "--silent", "--no-vhost-buckets"],
-            cwd=folder, log=Path(data_dir) / "s3rver.log", port=self.port, what="the S3 peer (s3rver)",
-        )
+        for attempt in range(1, 4):
+            self.port = free_port()
+            self.endpoint = f"http://127.0.0.1:{self.port}"
+            try:
+                self.process = npm_peers.start(
+                    ["node", folder / "node_modules" / "s3rver" / "bin" / "s3rver.js", "--directory", data_dir,
+                     "--address", "127.0.0.1", "--port", str(self.port), "--silent", "--no-vhost-buckets"],
+                    cwd=folder, log=Path(data_dir) / "s3rver.log", port=self.port, what="the S3 peer (s3rver)",
+                )
+                return
+            except npm_peers.PortTaken:
+                # Another process took the port before s3rver bound it: try another one.
+                if attempt == 3:
+                    raise
 
     def client(self):
         import boto3

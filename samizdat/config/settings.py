@@ -25,15 +25,26 @@ if not SECRET_KEY:
     # A per-data-directory key, made once, so a fresh install runs without setup
     # and restarts keep sessions valid.
     key_file = DATA_DIR / "secret_key"
-    if key_file.exists():
-        SECRET_KEY = key_file.read_text().strip()
-    else:
+    if not key_file.exists():
+        import tempfile
+
         from django.core.management.utils import get_random_secret_key
 
         DATA_DIR.mkdir(parents=True, exist_ok=True)
-        SECRET_KEY = get_random_secret_key()
-        key_file.write_text(SECRET_KEY)
-        key_file.chmod(0o600)
+        # Written aside (mode 0600), then linked into place: processes starting at once on a fresh
+        # data directory (an app server and a worker) never read a half-written key, and all use the
+        # first one linked.
+        fd, aside = tempfile.mkstemp(dir=DATA_DIR, prefix=".secret_key.")
+        try:
+            with os.fdopen(fd, "w") as f:
+                f.write(get_random_secret_key())
+            try:
+                os.link(aside, key_file)
+            except FileExistsError:
+                pass
+        finally:
+            os.unlink(aside)
+    SECRET_KEY = key_file.read_text().strip()
 
 # The instance's own host names. Blogs' custom domains are added in the dashboard, so Django's
 # check is open and samizdat.blogs.middleware.BlogDomainMiddleware refuses any other host.

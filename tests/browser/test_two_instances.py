@@ -8,14 +8,12 @@ the OpenID Connect provider (samizdat.provider) with B registered as a client by
 """
 
 import json
-import shutil
 
 import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from tests.comments.conftest import free_port
-from tests.instances import Instance, answers, make_instance, scratch_database_url, wait_for  # noqa: F401
+from tests.instances import Instance, answers, free_port, make_instance, scratch_database_url, wait_for  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -59,11 +57,10 @@ def instances(make_instance):
         # Not a missing server but a missing feature: the outside sign-in of the Identity issue,
         # landing in parallel. The test runs as soon as it is in INSTALLED_APPS.
         pytest.skip("needs django-allauth's OpenID Connect client (Identity issue) in INSTALLED_APPS")
-    # Migrating takes most of the set-up: B starts from a copy of A's freshly migrated database.
     a = make_instance(sqlite=True)
     b = Instance(a.data_dir.parent / "instance-b")
     b.data_dir.mkdir()
-    shutil.copy(a.data_dir / "samizdat.sqlite3", b.data_dir / "samizdat.sqlite3")
+    b.migrate()
     port_a, port_b = free_port(), free_port()
     a.host, b.host = "127.0.0.2", "127.0.0.1"
     a_url, b_url = f"http://{a.host}:{port_a}", f"http://{b.host}:{port_b}"

@@ -1,6 +1,5 @@
 """Comment fixtures: a guest's form data, a real SMTP server on loopback, tasks run at once."""
 
-import socket
 import time
 
 import pytest
@@ -8,6 +7,8 @@ from django.core import signing
 
 from samizdat.comments.forms import STARTED_SALT
 from samizdat.comments.models import CommentSettings, Policy
+
+from tests.instances import free_port
 
 
 @pytest.fixture(autouse=True)
@@ -56,12 +57,6 @@ def comment_url():
         return f"/@{post.blog.slug}/comments/{post.pk}/"
 
     return url
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Inbox:

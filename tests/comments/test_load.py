@@ -10,7 +10,6 @@ import urllib.request
 
 import pytest
 
-from tests.comments.conftest import free_port
 from tests.instances import answers, make_instance, scratch_database_url, wait_for  # noqa: F401
 
 SETUP = """
@@ -37,14 +36,9 @@ def server(make_instance):
         SAMIZDAT_COMMENT_MIN_SECONDS="0",
     )
     pk, path = instance.python(SETUP).split()
-    port = free_port()
-    process = instance.start(
-        "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2", "--no-collectstatic",
-        log_name="serve.log",
-    )
-    base = f"http://127.0.0.1:{port}"
-
-    assert wait_for(lambda: answers(base + path), timeout=30), process.log_path.read_text()
+    process, base = instance.serve("--workers", "2", "--no-collectstatic")
+    # Two Granian workers importing Django on a busy machine: a generous deadline, polled.
+    assert wait_for(lambda: answers(base + path), timeout=120), process.log_path.read_text()
     instance.base, instance.post_pk, instance.post_path, instance.process = base, int(pk), path, process
     return instance
 

@@ -3,12 +3,11 @@ follows a blog served by a real Samizdat process with its worker, receives its p
 likes, and the replies and likes arrive as a comment and a like."""
 
 import json
-import socket
 
 import httpx
 import pytest
 
-from tests.instances import Instance, scratch_database, wait_for
+from tests.instances import Instance, free_port, scratch_database, wait_for
 
 from .peers.bovine_peer import Peer
 
@@ -32,26 +31,20 @@ print(post.get_absolute_url())
 """
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def peers(tmp_path_factory):
     """A served Samizdat instance with its worker, and a bovine peer, started once for the module."""
     workdir = tmp_path_factory.mktemp("bovine-interop")
     peer = Peer(workdir / "bovine", free_port()).start()
     port = free_port()
-    with scratch_database() as database_url:
+    with scratch_database(migrated=True) as database_url:
         instance = Instance(workdir / "samizdat", database_url=database_url)
         instance.data_dir.mkdir()
         instance.env.update(
             SAMIZDAT_SITE_URL=f"http://127.0.0.1:{port}", SAMIZDAT_HTTP_ALLOWED_NETWORKS="127.0.0.1/32",
         )
         try:
-            instance.run("migrate", "--verbosity", "0")
+            instance.migrate()
             instance.python(SETUP)
             instance.start("serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2",
                            "--no-collectstatic", log_name="serve.log")

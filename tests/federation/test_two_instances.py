@@ -4,13 +4,12 @@ A as a comment under the post."""
 
 import json
 import re
-import socket
 
 import httpx
 import lxml.html
 import pytest
 
-from tests.instances import Instance, scratch_database, wait_for
+from tests.instances import Instance, free_port, scratch_database, wait_for
 
 PASSWORD = "a long test passphrase 42"
 SETUP_A = f"""
@@ -47,15 +46,9 @@ save_post(post, editor=User.objects.get(username="writer"))
 """
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _serve(instance, port, setup):
     instance.env.update(SAMIZDAT_SITE_URL=f"http://127.0.0.1:{port}", SAMIZDAT_HTTP_ALLOWED_NETWORKS="127.0.0.1/32")
-    instance.run("migrate", "--verbosity", "0")
+    instance.migrate()
     instance.python(setup)
     instance.start("serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1", "--no-collectstatic",
                    log_name="serve.log")
@@ -67,7 +60,7 @@ def _serve(instance, port, setup):
 def sites(tmp_path_factory):
     """Instances A (a blog, dispatch) and B (a reader, vera, with a blog), started once for the module."""
     workdir = tmp_path_factory.mktemp("two-instances")
-    with scratch_database() as url_a, scratch_database() as url_b:
+    with scratch_database(migrated=True) as url_a, scratch_database(migrated=True) as url_b:
         a = Instance(workdir / "a", database_url=url_a)
         b = Instance(workdir / "b", database_url=url_b)
         try:

@@ -9,8 +9,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from tests.comments.conftest import free_port
-from tests.instances import ROOT, answers, unavailable  # noqa: F401 (used by the page-store tests)
+from tests.instances import ROOT, answers, free_port, listens, unavailable, wait_for  # noqa: F401 (answers: page-store tests)
 
 # A blog "news" that publishes comments at once, with one post: prints its id and address.
 OPEN_THREAD = """
@@ -51,27 +50,44 @@ def need_nginx():
 def start_nginx(folder, data_dir, app_port, edit=None, *, app_host="127.0.0.1", host="127.0.0.1", prefix=()):
     """nginx running deploy/nginx.conf, as shipped (or as `edit(text)` changes it, as its comments tell an
     admin to), for `data_dir` and the app at `app_host:app_port`, listening on `host` (run through
-    `prefix`, as Instance.start is): (process, base URL)."""
-    port = free_port()
-    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    `prefix`, as Instance.start is): (process, base URL) once nginx listens.
+
+    The port is found free, then bound by nginx a moment later: when another process took it meanwhile
+    (tests run in parallel), nginx exits and is started again on another port.
+    """
+    shipped = (ROOT / "deploy" / "nginx.conf").read_text()
     if edit:
-        conf = edit(conf)
-    conf = conf.replace("/var/lib/samizdat", str(data_dir)).replace("127.0.0.1:8000", f"{app_host}:{app_port}")
-    conf = conf.replace("listen 80 default_server", f"listen {host}:{port} default_server")
-    (folder / "tmp").mkdir(parents=True)
-    (folder / "samizdat.conf").write_text(conf)
+        shipped = edit(shipped)
+    shipped = shipped.replace("/var/lib/samizdat", str(data_dir)).replace("127.0.0.1:8000", f"{app_host}:{app_port}")
+    (folder / "tmp").mkdir(parents=True, exist_ok=True)
     # Started as root, nginx's workers would become "nobody", who cannot read the test's folders.
     user = f"user {getpass.getuser()};" if os.geteuid() == 0 else ""
     (folder / "nginx.conf").write_text(WRAPPER.format(dir=folder, user=user))
-    process = subprocess.Popen(
-        [*prefix, NGINX, "-p", str(folder), "-e", str(folder / "error.log"), "-c", str(folder / "nginx.conf")],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    return process, f"http://{host}:{port}"
+    log = folder / "error.log"
+    for _attempt in range(5):
+        port = free_port()
+        (folder / "samizdat.conf").write_text(
+            shipped.replace("listen 80 default_server", f"listen {host}:{port} default_server"))
+        process = subprocess.Popen(
+            [*prefix, NGINX, "-p", str(folder), "-e", str(log), "-c", str(folder / "nginx.conf")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        if wait_for(lambda: process.poll() is not None or listens(port, host), timeout=60) and process.poll() is None:
+            return process, f"http://{host}:{port}"
+        stop(process)
+        if "in use" not in (log.read_text() if log.exists() else ""):
+            break
+    raise AssertionError(f"nginx did not start:\n{log.read_text()[-3000:] if log.exists() else ''}")
+
+
+def port_of(base):
+    """The port of a base URL such as http://127.0.0.1:8123."""
+    return int(base.rsplit(":", 1)[1])
 
 
 def stop(process):
-    process.terminate()
+    if process.poll() is None:
+        process.terminate()
     process.wait(timeout=10)
 
 

@@ -21,8 +21,7 @@ from pathlib import Path
 import pytest
 
 from bench.inboxes import Inboxes
-from tests.comments.conftest import free_port
-from tests.instances import Instance, as_postgres, pg_bin, unavailable, wait_for
+from tests.instances import Instance, as_postgres, free_port, pg_bin, unavailable, wait_for
 from tests.machines import Network
 from tests.pages.front import OPEN_THREAD, answers, fetch, need_nginx, start_nginx, stop
 from tests.pages.test_topology import FOLLOWERS, SERVERS, SWEEP, UNDELIVERED

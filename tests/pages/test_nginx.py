@@ -7,11 +7,10 @@ import urllib.request
 
 import pytest
 
-from tests.comments.conftest import free_port
-from tests.instances import Instance, wait_for
+from tests.instances import Instance, free_port, wait_for
 
 from tests.s3_peer import s3_peer  # noqa: F401 (fixture)
-from tests.pages.front import NoRedirect, answers, fetch, need_nginx, start_nginx, stop
+from tests.pages.front import NoRedirect, answers, fetch, need_nginx, port_of, start_nginx, stop
 
 SETUP = """
 from samizdat.accounts.services import create_user
@@ -34,17 +33,16 @@ def site(tmp_path_factory):
     instance = Instance(base_dir / "data")
     instance.data_dir.mkdir()
     instance.env.update(SAMIZDAT_SERVE_MEDIA="0", SAMIZDAT_COMMENT_MIN_SECONDS="0")
-    instance.run("migrate", "--verbosity", "0")
+    instance.migrate()
     post_path = instance.python(SETUP)
     (instance.data_dir / "media" / "uploads").mkdir(parents=True)
     (instance.data_dir / "media" / "uploads" / "dock.txt").write_text("cranes")
-    app_port = free_port()
-    instance.start("serve", "--host", "127.0.0.1", "--port", str(app_port), log_name="serve.log")
-    nginx, base = start_nginx(base_dir / "nginx", instance.data_dir, app_port)
+    _, app = instance.serve()
+    nginx, base = start_nginx(base_dir / "nginx", instance.data_dir, port_of(app))
     site = type("Site", (), {})()
     site.base, site.post, site.instance = base, post_path, instance
     try:
-        assert wait_for(lambda: answers(base + post_path), timeout=60), (instance.data_dir / "serve.log").read_text()
+        assert wait_for(lambda: answers(base + post_path), timeout=120), (instance.data_dir / "serve.log").read_text()
         yield site
     finally:
         stop(nginx)

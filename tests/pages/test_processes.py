@@ -5,7 +5,6 @@ import re
 
 import pytest
 
-from tests.comments.conftest import free_port
 from tests.instances import make_instance, scratch_database_url, wait_for  # noqa: F401 (fixtures)
 from tests.pages.front import OPEN_THREAD, answers, fetch
 
@@ -17,11 +16,9 @@ def two_servers(make_instance):
     pk, path = instance.python(OPEN_THREAD).split()
     bases = []
     for n in range(2):
-        port = free_port()
-        instance.start("serve", "--port", str(port), "--no-collectstatic", log_name=f"serve{n}.log")
-        bases.append(f"http://127.0.0.1:{port}")
+        bases.append(instance.serve("--no-collectstatic", log_name=f"serve{n}.log")[1])
     for base in bases:
-        assert wait_for(lambda: answers(base + path), timeout=60), (instance.data_dir / "serve0.log").read_text()
+        assert wait_for(lambda: answers(base + path), timeout=120), (instance.data_dir / "serve0.log").read_text()
     return bases, int(pk), path
 
 

@@ -17,9 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.comments.conftest import free_port
-from tests.instances import Instance, as_postgres, pg_bin, unavailable, wait_for
-from tests.pages.front import OPEN_THREAD, answers, fetch, need_nginx, start_nginx, stop
+from tests.instances import Instance, as_postgres, free_port, pg_bin, unavailable, wait_for
+from tests.pages.front import OPEN_THREAD, answers, fetch, need_nginx, port_of, start_nginx, stop
 
 ROUTING = """
 from django.db import transaction
@@ -43,15 +42,25 @@ class Pair:
     def start(self):
         primary, standby = self.folder / "primary", self.folder / "standby"
         as_postgres(self.bin / "initdb", "-D", primary, "-A", "trust", "-U", "postgres", "--no-sync")
-        self._run(primary, self.primary_port)
+        self.primary_port = self._run(primary, self.primary_port)
         as_postgres(self.bin / "pg_basebackup", "-h", "127.0.0.1", "-p", self.primary_port, "-U", "postgres",
                     "-D", standby, "-R", "-X", "stream")
-        self._run(standby, self.standby_port)
+        self.standby_port = self._run(standby, self.standby_port)
         self.sql(self.primary_port, "CREATE DATABASE samizdat")
 
     def _run(self, data, port):
-        as_postgres(self.bin / "pg_ctl", "-D", data, "-l", data / "log", "-w", "start", "-o",
-                    f"-p {port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off")
+        """Start the server in `data` on `port`, or on another free port if another process took that one
+        meanwhile (tests run in parallel); the port it listens on."""
+        for _attempt in range(5):
+            try:
+                as_postgres(self.bin / "pg_ctl", "-D", data, "-l", data / "log", "-w", "start", "-o",
+                            f"-p {port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off")
+                return port
+            except subprocess.CalledProcessError:
+                if "could not bind" not in (data / "log").read_text():
+                    raise
+                port = free_port()
+        raise AssertionError((data / "log").read_text()[-3000:])
 
     def stop(self):
         for data in ("standby", "primary"):
@@ -112,19 +121,17 @@ def site(pair, tmp_path_factory):
     )
     instance.run("migrate", "--verbosity", "0")
     pk, path = instance.python(OPEN_THREAD).split()
-    writer_port, reader_port = free_port(), free_port()
-    instance.start("serve", "--port", str(writer_port), "--no-collectstatic", log_name="writer.log")
-    instance.start("serve", "--port", str(reader_port), "--no-collectstatic", log_name="reader.log")
+    _, writer = instance.serve("--no-collectstatic", log_name="writer.log")
+    _, reader = instance.serve("--no-collectstatic", log_name="reader.log")
     instance.start("worker", log_name="worker.log")
-    nginx, base = start_nginx(folder / "nginx", instance.data_dir, reader_port)
-    reader = f"http://127.0.0.1:{reader_port}"
+    nginx, base = start_nginx(folder / "nginx", instance.data_dir, port_of(reader))
     try:
-        for url in (f"http://127.0.0.1:{writer_port}{path}", base + path):
-            assert wait_for(lambda: answers(url), timeout=60), (instance.data_dir / "writer.log").read_text()
+        for url in (writer + path, base + path):
+            assert wait_for(lambda: answers(url), timeout=120), (instance.data_dir / "writer.log").read_text()
         # The standby has replayed everything so far (the blog and its post) before a test pauses it.
         assert wait_for(lambda: "Open thread" in fetch(f"{reader}{path}?from=replica")[2].decode(), timeout=30)
         yield type("Site", (), dict(
-            base=base, reader=reader, writer=f"http://127.0.0.1:{writer_port}", post=path, pk=int(pk),
+            base=base, reader=reader, writer=writer, post=path, pk=int(pk),
             instance=instance,
         ))
     finally:

@@ -10,14 +10,14 @@ follower's server once, whichever worker sends it.
 import http.cookiejar
 import json
 import re
+import time
 import urllib.request
 
 import pytest
 
 from bench.inboxes import Inboxes
-from tests.comments.conftest import free_port
 from tests.instances import make_instance, redis_url, scratch_database_url, wait_for  # noqa: F401 (fixtures)
-from tests.pages.front import OPEN_THREAD, NoRedirect, answers, fetch, need_nginx, start_nginx, stop
+from tests.pages.front import OPEN_THREAD, NoRedirect, answers, fetch, need_nginx, port_of, start_nginx, stop
 
 # Followers of "news" on the loopback servers: two per server with its shared inbox, and one
 # on the first server whose server has none (its own inbox gets the post). Prints a token for the
@@ -55,7 +55,8 @@ from samizdat.blogs.models import Blog
 from samizdat.posts.models import Post
 from samizdat.posts.services import publish_post
 post = Post(blog=Blog.objects.get(slug="news"), author=User.objects.get(username="writer"), title="Dawn edition")
-publish_post(post, editor=post.author, when=timezone.now() + datetime.timedelta(seconds={seconds}))
+post = publish_post(post, editor=post.author, when=timezone.now() + datetime.timedelta(seconds={seconds}))
+print(post.published_at.timestamp())
 """
 
 
@@ -67,17 +68,15 @@ def site(make_instance, tmp_path):
         SAMIZDAT_SERVE_MEDIA="0", SAMIZDAT_COMMENT_MIN_SECONDS="0", SAMIZDAT_HTTP_ALLOWED_NETWORKS="127.0.0.1/32"
     )
     pk, path = instance.python(OPEN_THREAD).split()
-    writer_port, reader_port = free_port(), free_port()
-    instance.start("serve", "--port", str(writer_port), "--no-collectstatic", log_name="writer.log")
-    instance.start("serve", "--port", str(reader_port), "--no-collectstatic", log_name="reader.log")
+    _, writer = instance.serve("--no-collectstatic", log_name="writer.log")
+    _, reader = instance.serve("--no-collectstatic", log_name="reader.log")
     instance.start("worker", log_name="worker1.log")
     instance.start("worker", "--no-periodic", log_name="worker2.log")
     # Readers come through nginx to the second app server; writers go to the first.
-    nginx, base = start_nginx(tmp_path / "nginx", instance.data_dir, reader_port)
-    writer = f"http://127.0.0.1:{writer_port}"
+    nginx, base = start_nginx(tmp_path / "nginx", instance.data_dir, port_of(reader))
     try:
         for url in (writer + path, base + path):
-            assert wait_for(lambda: answers(url), timeout=60), (instance.data_dir / "writer.log").read_text()
+            assert wait_for(lambda: answers(url), timeout=120), (instance.data_dir / "writer.log").read_text()
         yield type("Site", (), dict(base=base, writer=writer, post=path, pk=int(pk), instance=instance))
     finally:
         stop(nginx)
@@ -96,9 +95,12 @@ def test_comment_through_one_app_server_reaches_the_page_nginx_serves(site):
 
 
 def test_post_published_by_a_worker_reaches_the_stored_blog_home(site):
-    site.instance.python(SCHEDULE.format(seconds=3))
+    # Due in 20 s: time enough, on a busy machine, to store the blog home and feed before the worker
+    # publishes it (a 3 s schedule could pass while `python` was still exiting).
+    due = float(site.instance.python(SCHEDULE.format(seconds=20)))
     fetch(site.base + "/@news/"), fetch(site.base + "/@news/feed/")
-    assert "Dawn edition" not in fetch(site.base + "/@news/")[2].decode()
+    home = fetch(site.base + "/@news/")[2].decode()
+    assert "Dawn edition" not in home, f"shown {time.time() - due:+.1f} s from the time it was due"
     shown = wait_for(lambda: "Dawn edition" in fetch(site.base + "/@news/")[2].decode(), timeout=60)
     assert shown, (site.instance.data_dir / "worker1.log").read_text()[-2000:]
     assert "Dawn edition" in fetch(site.base + "/@news/feed/")[2].decode()

@@ -14,7 +14,6 @@ import time
 import pytest
 
 from bench.wxrgen import write_wxr
-from tests.comments.conftest import free_port
 from tests.comments.test_load import SETUP, Reader
 from tests.instances import make_instance, scratch_database_url, wait_for  # noqa: F401
 
@@ -26,13 +25,8 @@ print(" ".join(Comment.objects.filter(post_id={pk}).values_list("nonce", flat=Tr
 
 def serve(instance):
     """Start the server on a free port and wait until it answers; sets instance.base."""
-    port = free_port()
-    instance.server = instance.start(
-        "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2", "--no-collectstatic",
-        log_name="serve.log",
-    )
-    instance.base = f"http://127.0.0.1:{port}"
-    assert wait_for(lambda: _up(instance), timeout=60), instance.server.log_path.read_text()[-3000:]
+    instance.server, instance.base = instance.serve("--workers", "2", "--no-collectstatic")
+    assert wait_for(lambda: _up(instance), timeout=120), instance.server.log_path.read_text()[-3000:]
 
 
 def _log(process):
