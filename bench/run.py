@@ -16,8 +16,10 @@ comments accepted: each accepted one stored exactly once (distinct nonces), and 
 most the few requests wrk left unanswered when it stopped. wrk's own CPU time per comment is
 printed too, since it shares the cores with the server; with `--database-url` (or DATABASE_URL) pointing at a PostgreSQL
 server, the same again on a throwaway database the bench creates there and drops afterwards (the
-database the address names is only connected to). Last, the server again with every cache off (SAMIZDAT_PAGES=0):
-the post pages as Django writes them for each request. Prints a table with each figure as a share
+database the address names is only connected to). Last, the server again with every cache off (SAMIZDAT_PAGES=0;
+Samizdat uses no Django cache): the post pages from their parts stored as rows, computed on write
+like the posts' rendered Markdown; then those off too (SAMIZDAT_POST_FRAGMENTS=0), the whole page
+rendered for each request. `bench/post_cpu.py` gives both as CPU time per page, in-process. Prints a table with each figure as a share
 of the static baseline and writes it to bench/results/latest.md. Every server it starts, it stops.
 
 Then portability (issue 7): a WordPress export of 10,000 posts and 100,000 comments is generated
@@ -777,11 +779,12 @@ def main():
             rows.append(("comment posting, PostgreSQL, accepted comments/s", pg_posting))
             sentences.append(posting_sentence("PostgreSQL", pg_posting))
 
-        # The page store off: Django answers every request, the post page from its parts rendered
-        # once per change (issue 8, target 2); then those off too, every part rendered per request.
+        # Every cache off: Django answers every request (no stored pages; Samizdat keeps nothing in
+        # Django's cache), the post page from its parts stored as rows and computed on write, as the
+        # post's Markdown is (issue 8, target 2); then those off too, the whole page per request.
         for label, extra in (
-            ("page store off (SAMIZDAT_PAGES=0), post parts rendered once per change", {}),
-            ("every cache off (SAMIZDAT_PAGES=0, SAMIZDAT_POST_FRAGMENTS=0)", {"SAMIZDAT_POST_FRAGMENTS": "0"}),
+            ("every cache off (SAMIZDAT_PAGES=0), post parts computed on write", {}),
+            ("whole render per request (SAMIZDAT_PAGES=0, SAMIZDAT_POST_FRAGMENTS=0)", {"SAMIZDAT_POST_FRAGMENTS": "0"}),
         ):
             server = start_server(samizdat, port, args.workers, dict(env, SAMIZDAT_PAGES="0", **extra))
             try:
@@ -824,7 +827,7 @@ def main():
         )
     if baseline:
         lines += ["", "Targets (issue 8): anonymous post page, blog home and feed ≥ 50% of nginx static behind "
-                  "nginx and ≥ 10% with samizdat serve alone; with the page store off, the 20-comment post page "
+                  "nginx and ≥ 10% with samizdat serve alone; with every cache off, the 20-comment post page "
                   "≥ 10× WordPress's 20–56 requests/s measured on a machine like this."]
     else:
         lines += ["", "nginx is not installed (`apt install nginx-light`), so there is no static baseline."]

@@ -23,6 +23,11 @@ whether the page store is on or not: the blog gets a new `fragments_token` once 
 committed (a fragment rendered from the old rows before that keeps the old token, and is never
 used), and until then the writing transaction uses no fragment of that blog (`fragments_suspended`).
 Nothing is written inside the writer's transaction, so writers never wait on each other's blog row.
+
+Listeners (`on_posts_changed`) also learn, after the commit, which posts the change was about (a
+row with a chain of foreign keys to a post: the post itself, its comments, likes, reblogs, its
+discussion switch, its tags): the posts app renders those posts' shared parts again then, so their
+readers find them rendered (samizdat.posts.fragments).
 """
 
 import contextlib
@@ -84,6 +89,8 @@ PRIVATE_FIELDS = {
 }
 
 _paths = {}  # concrete model → tuple of foreign keys to the blog, or None: every blog
+_post_paths = {}  # concrete model → tuple of foreign keys to its post, or None: no one post
+_post_listeners = []
 _tables = {}  # table of a public model (or its many-to-many table) → columns no page shows
 _WRITE = re.compile(r'\s*(UPDATE|INSERT\s+INTO|DELETE\s+FROM)\s+"?(\w+)"?(?:\s+SET\s+(.*?)\s+WHERE\b)?', re.I | re.S)
 _SET_COLUMN = re.compile(r'"?(\w+)"?\s*=')
@@ -202,6 +209,36 @@ def _fragments_changed(owner):
     transaction.on_commit(bump, robust=True)
 
 
+def on_posts_changed(listener):
+    """Call `listener(post_ids)` after each commit that changed rows about those posts."""
+    _post_listeners.append(listener)
+
+
+def _post_changed(instance):
+    if not _post_listeners or _migrating:
+        return
+    post_id = post_of(instance)
+    if post_id is None:
+        return
+    if connection.in_atomic_block:
+        # One call per post and transaction (an import changes thousands of rows of a few posts).
+        # Should the savepoint that asked first roll back, a later change of the same post in the
+        # transaction is not announced: its readers render the parts themselves, as before.
+        outermost = connection.atomic_blocks[0]
+        pending = getattr(_local, "posts", None)
+        if pending is None or pending[0] is not outermost:
+            pending = _local.posts = (outermost, set())
+        if post_id in pending[1]:
+            return
+        pending[1].add(post_id)
+    transaction.on_commit(functools.partial(_announce_posts, [post_id]), robust=True)
+
+
+def _announce_posts(post_ids):
+    for listener in _post_listeners:
+        listener(post_ids)
+
+
 def _new_token(owner):
     if _migrating:
         return
@@ -248,9 +285,10 @@ def fragments_suspended(blog_id):
     return blog_id in pending[1] or EVERYTHING in pending[1]
 
 
-def path_to_blog(model):
-    """The foreign keys leading from `model` to its blog: () for a blog, None when there are none."""
-    blog_model = apps.get_model("blogs", "Blog")
+def path_to_blog(model, target=("blogs", "Blog")):
+    """The foreign keys leading from `model` to its blog (or `target`): () for a blog, None when
+    there are none."""
+    blog_model = apps.get_model(*target)
     model = model._meta.concrete_model
     if model is blog_model:
         return ()
@@ -275,15 +313,27 @@ def owner_of(instance):
     """The id of the blog `instance` belongs to, or EVERYTHING."""
     model = instance._meta.concrete_model
     path = _paths.get(model, None) if model in _paths else path_to_blog(model)
+    return _follow(instance, path, EVERYTHING)
+
+
+def post_of(instance):
+    """The id of the post `instance` is about (a post, or its comment, like, reblog), or None."""
+    model = instance._meta.concrete_model
+    path = _post_paths[model] if model in _post_paths else path_to_blog(model, ("posts", "Post"))
+    return _follow(instance, path, None)
+
+
+def _follow(instance, path, unknown):
+    """The id at the end of `path`'s foreign keys from `instance` (its own id for an empty path)."""
     if path is None:
-        return EVERYTHING
+        return unknown
     if not path:
         return instance.pk
     obj = instance
     for i, field in enumerate(path):
         value = getattr(obj, field.attname)
         if value is None:
-            return EVERYTHING
+            return unknown
         if i == len(path) - 1:
             return value
         if field.is_cached(obj):
@@ -291,8 +341,8 @@ def owner_of(instance):
             continue
         rest = "__".join(f.name for f in path[i + 1:])
         found = field.related_model._base_manager.filter(pk=value).values_list(rest, flat=True).first()
-        return EVERYTHING if found is None else found
-    return EVERYTHING
+        return unknown if found is None else found
+    return unknown
 
 
 def _on_pre_save(sender, instance, **kwargs):
@@ -305,12 +355,15 @@ def _on_save(sender, instance, update_fields=None, **kwargs):
     if update_fields and set(update_fields) <= PRIVATE_FIELDS.get(sender._meta.label_lower, set()):
         return
     _changed(owner_of(instance))
+    _post_changed(instance)
 
 
 def _on_delete(sender, instance, **kwargs):
     table = sender._meta.db_table
     _announce(table, _announced().get(table, 0) + 1)  # one per row deleted, at most
     _changed(owner_of(instance))
+    if instance._meta.concrete_model is not apps.get_model("posts", "Post"):  # a deleted post has no parts
+        _post_changed(instance)
 
 
 def _on_deleted(sender, instance, **kwargs):
@@ -326,6 +379,7 @@ def _on_m2m(sender, instance, action, model=None, **kwargs):
     else:
         _announce(table, 0)
         _changed(owner_of(instance))
+        _post_changed(instance)
 
 
 def public_models():
@@ -337,6 +391,7 @@ def connect():
     """Listen to every public model (and its proxies), leaving the private ones their fast deletes."""
     for model in public_models():
         _paths[model._meta.concrete_model] = path_to_blog(model)
+        _post_paths[model._meta.concrete_model] = path_to_blog(model, ("posts", "Post"))
         private = PRIVATE_FIELDS.get(model._meta.label_lower, set())
         _tables[model._meta.db_table] = {model._meta.get_field(name).column for name in private}
         for field in model._meta.local_many_to_many:

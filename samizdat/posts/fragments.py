@@ -10,6 +10,12 @@ the rest: the title, the account links, and the comment form's time stamp, each 
 Signed-in readers, readers with cookies of their own (remembered details, held comments, a
 draft) and addresses with a query string (a comment page, "reply to") get the page rendered whole.
 
+Computed on write: after a change about a post (the post, its comments, likes, reblogs) commits,
+the worker renders that post's parts again for each address they were read at (`refresh`, queued
+by samizdat.posts.tasks), so its next reader finds them ready. A change to the blog as a whole
+(its name, theme, settings) leaves its other posts' parts stale until their next reader renders
+them; so does a lost task: correctness never depends on the worker.
+
 Exact: every change a public page shows gives the blog a new `fragments_token`
 (samizdat.pages.invalidation, the rules the page store keeps to), and a fragment rendered under
 an older token is rendered again. Comments closing some days after publication is the one change
@@ -21,15 +27,21 @@ turns this off too (the benchmark's "every cache off"). The tests read the same 
 
 import functools
 import hashlib
+import io
 import logging
+import sys
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import django
 from django.conf import settings
+from django.core.handlers.base import BaseHandler
+from django.core.handlers.wsgi import WSGIRequest
 from django.core.signals import setting_changed
 from django.db import DatabaseError, transaction
 from django.dispatch import receiver
 from django.template.loader import render_to_string
+from django.urls import set_urlconf
 from django.utils import timezone
 
 import samizdat
@@ -41,7 +53,7 @@ from .models import Post, PostFragment
 log = logging.getLogger(__name__)
 SOURCES = (".py", ".html", ".mo", ".css", ".js", ".svg")
 SETTINGS = ("SAMIZDAT_", "SITE_", "STATIC", "MEDIA", "SOCIALACCOUNT")
-FIELDS = ("token", "head", "header", "content", "tail", "footer", "has_form", "expires_at")
+FIELDS = ("token", "address", "queued", "head", "header", "content", "tail", "footer", "has_form", "expires_at")
 
 # Marks around the shared parts, and in place of the comment form's time stamp, while the
 # fragments are rendered; never in a page.
@@ -61,9 +73,10 @@ def _code():
 
 
 @functools.cache
-def _release():
+def release():
     """What outside the database the fragments depend on: this release, and the settings that
-    name hosts and files or turn features on (sign-in providers, say)."""
+    name hosts and files or turn features on (sign-in providers, say). The WSGI application reads
+    it at start-up, so no reader waits for the code's digest."""
     names = sorted(n for n in dir(settings) if n.startswith(SETTINGS))
     values = repr([(n, getattr(settings, n)) for n in names])
     return _code() + hashlib.blake2b(values.encode(), digest_size=8).hexdigest()
@@ -80,13 +93,13 @@ def applies(request):
 
 @receiver(setting_changed)
 def _settings_changed(**kwargs):
-    _release.cache_clear()
+    release.cache_clear()
 
 
 def key_for(request):
     """The address and language the fragments are rendered for (absolute links name the host), and
     the release and settings they were rendered with."""
-    key = f"{request.scheme}://{request.get_host()}|{request.LANGUAGE_CODE}|{_release()}"
+    key = f"{request.scheme}://{request.get_host()}|{request.LANGUAGE_CODE}|{release()}"
     return hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
 
 
@@ -137,7 +150,7 @@ def render(request, post, context, stale=None):
             return None
         content, tail = pieces
     fragment = PostFragment(
-        post=post, key=key_for(request), token=token, head=head, header=header, content=content, tail=tail,
+        post=post, key=key_for(request), address=f"{request.scheme}://{request.get_host()}{request.path}", token=token, head=head, header=header, content=content, tail=tail,
         footer=footer, has_form=info["form"], expires_at=info["expires_at"],
     )
     if not fragments_suspended(post.blog_id):
@@ -157,3 +170,52 @@ def render(request, post, context, stale=None):
             # reader has its page all the same, and the next one tries again.
             log.info("post %s: fragments not kept", post.pk, exc_info=True)
     return fragment
+
+
+def refresh(post_id):
+    """Render the post's stale parts again for each address they were read at, as the next anonymous
+    reader there would (through the same middleware and view); the number rendered. The worker
+    calls this after a change about the post commits (tasks.render_post_fragments_task)."""
+    rendered = 0
+    for address in PostFragment.objects.filter(post_id=post_id).exclude(address="").values_list("address", flat=True):
+        # Again if another change committed while rendering (its writer saw the rendering queued
+        # and queued no other): the blog then has a newer token than the one rendered under.
+        rendered_under = None
+        for _attempt in range(3):
+            row = PostFragment.objects.filter(post_id=post_id, address=address).select_related("post__blog").first()
+            if row is None or fresh(row, row.post) or row.post.blog.fragments_token == rendered_under:
+                break
+            rendered_under = row.post.blog.fragments_token
+            try:
+                response = _handler().get_response(_anonymous_request(address))
+            finally:
+                set_urlconf(None)  # a custom domain's address leaves its URLconf set
+            if response.status_code != 200:
+                break
+            rendered += 1
+    return rendered
+
+
+@functools.cache
+def _handler():
+    handler = BaseHandler()
+    handler.load_middleware()
+    return handler
+
+
+def _anonymous_request(address):
+    """A GET of `address` (scheme://host/path) with no cookie, as a WSGI server would pass it on."""
+    parts = urlsplit(address)
+    https = parts.scheme == "https"
+    environ = {
+        "REQUEST_METHOD": "GET", "SCRIPT_NAME": "", "QUERY_STRING": "", "SERVER_PROTOCOL": "HTTP/1.1",
+        # WSGI passes the path's UTF-8 bytes as Latin-1 text.
+        "PATH_INFO": unquote(parts.path).encode().decode("latin-1"),
+        "HTTP_HOST": parts.netloc, "SERVER_NAME": parts.hostname or "localhost",
+        "SERVER_PORT": str(parts.port or (443 if https else 80)), "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.url_scheme": parts.scheme, "wsgi.input": io.BytesIO(b""), "wsgi.errors": sys.stderr,
+    }
+    proxy = settings.SECURE_PROXY_SSL_HEADER
+    if https and proxy:
+        environ[proxy[0]] = proxy[1]
+    return WSGIRequest(environ)

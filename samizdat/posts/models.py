@@ -262,6 +262,11 @@ class PostFragment(models.Model):
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="fragments")
     key = models.CharField(max_length=32)
+    # The address (scheme, host and path) they were rendered for: after a change, the worker
+    # renders them again from it, as the next reader of that address would.
+    address = models.CharField(max_length=2000, blank=True)
+    # A rendering is queued for the worker: the writers of a busy thread queue one between them.
+    queued = models.BooleanField(default=False)
     token = models.CharField(max_length=24)
     # The page's <head> links and meta tags, its header, and its footer, as rendered.
     head = models.TextField()

@@ -1,9 +1,11 @@
 """Background work of the posts app, run by `samizdat worker`."""
 
+from django.conf import settings
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from . import services
+from . import fragments, services
+from .models import PostFragment
 
 
 @db_task(retries=5, retry_delay=5, retry_backoff=2)
@@ -16,3 +18,21 @@ def publish_post_task(post_id):
 def publish_due_posts_task():
     """Every minute, publish the scheduled posts whose time has come (the safety net)."""
     return services.publish_due_posts()
+
+
+@db_task(retries=2, retry_delay=5)
+def render_post_fragments_task(post_id):
+    """Render a changed post's shared parts again, so its next readers find them ready."""
+    return fragments.refresh(post_id)
+
+
+def queue_fragment_renders(post_ids):
+    """After a commit that changed these posts (samizdat.pages.invalidation): queue the rendering of
+    the parts of those that readers have read (a post nobody read yet is rendered by its first
+    reader). One UPDATE per post: a post whose rendering is already queued is not queued again, so
+    a burst of comments costs the worker one rendering, not one per comment."""
+    if not settings.SAMIZDAT_POST_FRAGMENTS:
+        return
+    for post_id in post_ids:
+        if PostFragment.objects.filter(post_id=post_id, queued=False).exclude(address="").update(queued=True):
+            render_post_fragments_task(post_id)

@@ -148,3 +148,66 @@ def test_another_address_gets_fragments_of_its_own(discussed_post):
     page(url), page(url, HTTP_HOST="127.0.0.1")
     assert PostFragment.objects.filter(post=discussed_post).count() == 2
     assert "http://127.0.0.1/" in page(url, HTTP_HOST="127.0.0.1")
+
+
+@pytest.fixture
+def worker_at_once():
+    """Queued tasks run as they are queued (after the commit), as a worker would run them."""
+    from huey.contrib.djhuey import HUEY
+
+    was = HUEY.immediate
+    HUEY.immediate = True
+    yield
+    HUEY.immediate = was
+
+
+def test_a_new_comment_is_rendered_into_the_parts_before_the_next_reader_comes(
+    discussed_post, worker_at_once, fragments_used, django_assert_num_queries
+):
+    url = discussed_post.get_absolute_url()
+    page(url)
+    submission = comments.Submission(body="The night shift walked out.", name="Oleg", email="oleg@example.test", elapsed=60.0)
+    comments.submit_comment(discussed_post, submission)
+    fragments_used.clear()
+    # The next reader's page comes from parts rendered after the comment: the blog, and the post with them.
+    with django_assert_num_queries(2):
+        html = page(url)
+    assert fragments_used == [True] and "The night shift walked out." in html
+    assert html == page(url, HTTP_COOKIE="sessionid=none")  # what a whole render gives
+
+
+def test_parts_of_each_address_are_rendered_again_after_a_like(discussed_post, make_user, fragments_used):
+    url = discussed_post.get_absolute_url()
+    page(url), page(url, HTTP_HOST="127.0.0.1")
+    social.like_post(make_user(display_name="Pyotr"), discussed_post)
+    # What the worker runs once the like commits: both addresses, rendered as their readers would.
+    assert fragments.refresh(discussed_post.pk) == 2 and fragments.refresh(discussed_post.pk) == 0
+    fragments_used.clear()
+    for host in ("testserver", "127.0.0.1"):
+        html = page(url, HTTP_HOST=host)
+        assert "Pyotr" in html and f"http://{host}/" in html
+        assert html == page(url, HTTP_HOST=host, HTTP_COOKIE="sessionid=none")
+    assert fragments_used == [True, True]
+
+
+def test_a_burst_of_comments_queues_one_rendering_at_a_time(discussed_post, monkeypatch):
+    from samizdat.posts import tasks
+
+    url = discussed_post.get_absolute_url()
+    page(url)
+    queued = []
+    monkeypatch.setattr(tasks, "render_post_fragments_task", queued.append)  # the worker not running yet
+
+    def comment(body):
+        submission = comments.Submission(body=body, name="Oleg", email="oleg@example.test", elapsed=60.0)
+        comments.submit_comment(discussed_post, submission)
+
+    for n in range(3):
+        comment(f"Shift {n} done.")
+    assert queued == [discussed_post.pk]
+    assert fragments.refresh(discussed_post.pk) == 1  # what the worker then runs
+    comment("Late.")
+    assert queued == [discussed_post.pk] * 2
+    fragments.refresh(discussed_post.pk)
+    html = page(url)
+    assert "Shift 2 done." in html and "Late." in html
