@@ -3,8 +3,7 @@
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db import connection
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -31,23 +30,36 @@ def follower_count(blog):
     return Follower.objects.filter(blog=blog, status=Follower.Status.ACCEPTED).count()
 
 
-def _count(queryset):
-    counted = queryset.order_by().values("blog").annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+# Plain SQL, as the comment rate limit's counts: the ORM took about 1 ms of CPU to build these
+# subqueries, on every public page of a blog (the follow button), and the query takes far less.
+_FOLLOWERS_SQL = """
+SELECT (SELECT COUNT(*) FROM {follow} WHERE {follow_blog} = %s),
+       (SELECT COUNT(*) FROM {follower} WHERE {follower_blog} = %s AND {status} = %s),
+       {mine}
+"""
+_MINE_SQL = "(SELECT COUNT(*) FROM {follow} WHERE {follow_blog} = %s AND {follow_user} = %s)"
 
 
 def all_followers(blog, user=None):
     """(followers of `blog` here and accepted ones on other servers, whether `user` follows it),
     in one query: the follow button is on every public page of the blog."""
-    counts = Blog.objects.filter(pk=blog.pk).annotate(
-        here=_count(Follow.objects.filter(blog=OuterRef("pk"))),
-        elsewhere=_count(Follower.objects.filter(blog=OuterRef("pk"), status=Follower.Status.ACCEPTED)),
-        mine=Exists(Follow.objects.filter(blog=OuterRef("pk"), user=user))
-        if user is not None and user.is_authenticated else Value(False),
-    ).values("here", "elsewhere", "mine").first()
-    if counts is None:
-        return 0, False
-    return counts["here"] + counts["elsewhere"], bool(counts["mine"])
+    quote = connection.ops.quote_name
+    names = {
+        "follow": quote(Follow._meta.db_table), "follower": quote(Follower._meta.db_table),
+        "follow_blog": quote(Follow._meta.get_field("blog").column),
+        "follow_user": quote(Follow._meta.get_field("user").column),
+        "follower_blog": quote(Follower._meta.get_field("blog").column),
+        "status": quote(Follower._meta.get_field("status").column),
+    }
+    params = [blog.pk, blog.pk, Follower.Status.ACCEPTED]
+    signed_in = user is not None and user.is_authenticated
+    if signed_in:
+        params += [blog.pk, user.pk]
+    sql = _FOLLOWERS_SQL.format(mine=_MINE_SQL.format(**names) if signed_in else "0", **names)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        here, elsewhere, mine = cursor.fetchone()
+    return here + elsewhere, bool(mine)
 
 
 def follow_requests(blog):
