@@ -62,11 +62,11 @@ def _rerender(request, blog, post, form, status):
 @guest_form
 def post_comment(request, blog_slug, post_id):
     blog = get_blog(request, blog_slug)
-    # The blog's comment settings and the post's own switch come in the same query; the author and
-    # featured image only a refused form shows are read then.
-    post = get_object_or_404(
-        Post.objects.posts().live().select_related("blog__comment_settings", "discussion"), pk=post_id, blog=blog,
-    )
+    # The blog's comment settings and the post's own switch come with it; the author and featured
+    # image only a refused form shows are read then.
+    post = services.post_taking_comments(blog, post_id)
+    if post is None:
+        raise Http404("no such post takes comments")
     form = CommentForm(request.POST, user=request.user, post=post)
     if not form.is_valid():
         return _rerender(request, blog, post, form, 400)

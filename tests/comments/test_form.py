@@ -200,6 +200,19 @@ def test_comments_on_a_draft_are_refused(client, make_post, guest_data, comment_
     assert client.post(comment_url(post), guest_data(post)).status_code == 404
 
 
+def test_comments_on_a_scheduled_post_a_page_or_through_another_blog_are_refused(
+    client, make_post, make_blog, guest_data, comment_url,
+):
+    scheduled = make_post(when=timezone.now() + datetime.timedelta(hours=1))
+    page = make_post(kind=Post.Kind.PAGE)
+    assert client.post(comment_url(scheduled), guest_data(scheduled)).status_code == 404
+    assert client.post(comment_url(page), guest_data(page)).status_code == 404
+    post = make_post()
+    elsewhere = f"/@{make_blog().slug}/comments/{post.pk}/"
+    assert client.post(elsewhere, guest_data(post)).status_code == 404
+    assert not Comment.objects.exists()
+
+
 def test_reply_nests_under_its_parent_with_a_permalink(client, open_blog, make_post, guest_data, comment_url):
     post = make_post(open_blog())
     client.post(comment_url(post), guest_data(post, body="Top"))
