@@ -106,7 +106,13 @@ class _Crawler:
         for name in ("blog_rss", "blog_atom", "blog_json"):
             self.enqueue(reverse(f"feeds:{name}", args=[blog.slug]))
         months = set()
-        for post in live_posts(blog):
+        # Only what a post's address needs, streamed: whole posts with their terms would hold the
+        # blog's every body in memory at once (30 MB per 2,000 posts).
+        addressed = live_posts(blog).prefetch_related(None).select_related(None).only(
+            "pk", "slug", "kind", "published_at", "created_at", "blog_id",
+        )
+        for post in addressed.iterator(chunk_size=1000):
+            post.blog = blog
             self.enqueue(post.get_absolute_url())
             day = post.local_date()
             months.add((day.year, day.month))
