@@ -6,6 +6,7 @@ original is put at the top, and every link to the blog, its stylesheet and its m
 (directories end in `index.html`), so the copy works from any static host and from `file://`.
 """
 
+import collections
 import hashlib
 import json
 import os
@@ -91,7 +92,7 @@ class _Crawler:
         self.prefix = blog.get_absolute_url()  # /@slug/
         self.hosts = {urlsplit(settings.SITE_URL).netloc, "testserver", *settings.SAMIZDAT_HOSTS}
         self.client = Client()
-        self.queue = []
+        self.queue = collections.deque()
         self.seen = set()
 
     # -- what to fetch -------------------------------------------------------------------------
@@ -296,10 +297,12 @@ def read_manifest(outdir):
         return None
 
 
-def build_mirror(blog, outdir, *, sign=None):
+def build_mirror(blog, outdir, *, sign=None, progress=None):
     """Write the blog's public site into `outdir` as static files, rewriting only what changed.
 
     `sign(bytes) -> dict` adds a signature to the manifest (see `signing.sign_manifest`).
+    `progress(done, known)` hears of each address done, of those known so far (the crawl finds
+    later pages of lists, media and styles as it goes).
     """
     outdir = Path(outdir)
     previous = read_manifest(outdir)
@@ -326,8 +329,12 @@ def build_mirror(blog, outdir, *, sign=None):
             result.written += 1
         result.files[rel] = _sha256(data)
 
+    done = 0
     while crawler.queue:
-        fetched = crawler.fetch(crawler.queue.pop(0))
+        fetched = crawler.fetch(crawler.queue.popleft())
+        done += 1
+        if progress is not None:
+            progress(done, done + len(crawler.queue))
         if fetched is None or fetched[1] is None:
             continue
         put(*fetched)

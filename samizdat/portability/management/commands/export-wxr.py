@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from samizdat.blogs.models import Blog
 from samizdat.portability.export import export_wxr
+from samizdat.portability.progress import Progress
 
 
 class _Decoding:
@@ -35,9 +36,10 @@ class Command(BaseCommand):
         if blog_obj is None:
             raise CommandError(f"There is no blog “{blog}”.")
 
+        bar = Progress(self.stderr, "Exporting")
+
         def progress(done, total):
-            self.stderr.write(f"\r{done}/{total} items", ending="")
-            self.stderr.flush()
+            bar.update(done, total, f"{done:,} of {total:,} items")
 
         if output:
             try:
@@ -55,4 +57,4 @@ class Command(BaseCommand):
                 binary.flush()
             else:
                 export_wxr(blog_obj, _Decoding(stream), progress=progress)
-        self.stderr.write("")
+        bar.finish()

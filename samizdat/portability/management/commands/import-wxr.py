@@ -5,9 +5,8 @@ import os
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from samizdat.portability.progress import Progress
 from samizdat.portability.wordpress import ImportStopped, import_wxr
-
-BAR_WIDTH = 40
 
 
 class Command(BaseCommand):
@@ -33,22 +32,17 @@ class Command(BaseCommand):
             stream = open(file, "rb")
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc.strerror}")
-        shown = [-1]
+        bar = Progress(self.stderr, "Importing")
 
         def progress(position):
-            percent = min(100, position * 100 // size) if size else 100
-            if percent != shown[0]:
-                shown[0] = percent
-                filled = BAR_WIDTH * percent // 100
-                self.stderr.write(f"\r[{'#' * filled}{' ' * (BAR_WIDTH - filled)}] {percent:3d}%", ending="")
-                self.stderr.flush()
+            bar.update(position, size, f"{min(position, size) / 1e6:,.1f} of {max(size / 1e6, 0.1):,.1f} MB")
 
         with stream:
             try:
                 _blog, summary = import_wxr(stream, blog, owner=owner_user, fetch_media=not no_media,
                                             progress=progress)
             except ImportStopped as exc:
-                self.stderr.write("")
+                bar.finish()
                 self.stdout.write("\n".join(exc.summary.lines()))
                 where = f"line {exc.summary.stopped_line}" if exc.summary.stopped_line else "the start"
                 raise CommandError(
@@ -56,5 +50,5 @@ class Command(BaseCommand):
                     "Everything before that line is imported; nothing of the item there is."
                 )
         progress(size)
-        self.stderr.write("")
+        bar.finish()
         self.stdout.write("\n".join(summary.lines()))

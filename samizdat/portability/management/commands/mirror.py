@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from samizdat.blogs.models import Blog
 from samizdat.portability.mirror import MirrorError, build_mirror
+from samizdat.portability.progress import Progress
 from samizdat.portability.signing import signer_for
 
 
@@ -32,10 +33,17 @@ class Command(BaseCommand):
                 raise CommandError(f"There is no blog “{blog}”.")
             targets = [(blog_obj, Path(outdir))]
         for blog_obj, folder in targets:
+            bar = Progress(self.stderr, f"Mirroring {blog_obj.slug}")
+
+            def progress(done, known):
+                bar.update(done, known, f"{done:,} of {known:,} addresses")
+
             try:
-                result = build_mirror(blog_obj, folder, sign=signer_for(blog_obj))
+                result = build_mirror(blog_obj, folder, sign=signer_for(blog_obj), progress=progress)
             except MirrorError as exc:
                 raise CommandError(str(exc))
+            finally:
+                bar.finish()
             self.stdout.write(
                 f"{blog_obj.slug}: {result.written} written, {result.unchanged} unchanged, "
                 f"{result.removed} removed ({len(result.files)} files) in {folder}"
