@@ -19,9 +19,14 @@ run: $(BIN)/samizdat
 	$(BIN)/samizdat demo --if-empty
 	$(BIN)/samizdat serve --host $(HOST) --port $(PORT) --with-worker
 
+# Tests run in TEST_PROCESSES processes (pytest-xdist): much of the suite waits on servers, browsers
+# and peers, so even 2 cores gain from more than 2. One module's tests run in one process, in order
+# (--dist loadfile), so module-scoped servers and peers start once and build on each other's steps.
+TEST_PROCESSES ?= 3
+
 test: $(BIN)/samizdat
 	$(BIN)/lint-imports --no-cache
-	SAMIZDAT_DATA_DIR=$$(mktemp -d) $(BIN)/pytest $(PYTEST_ARGS)
+	SAMIZDAT_DATA_DIR=$$(mktemp -d) $(BIN)/pytest -n $(TEST_PROCESSES) --dist loadfile $(PYTEST_ARGS)
 
 # The whole CI on a clean Debian 12 machine, as root: installs and starts Chromium, PostgreSQL
 # and Redis, then runs `make test` on SQLite and on PostgreSQL.

@@ -14,9 +14,8 @@ import urllib.request
 
 import pytest
 
-from tests.comments.conftest import free_port
-from tests.instances import ROOT, Instance, unavailable, wait_for
-from tests.pages.front import NoRedirect, answers, fetch, stop
+from tests.instances import ROOT, Instance, free_port, unavailable, wait_for
+from tests.pages.front import NoRedirect, answers, fetch, port_of, stop
 from tests.pages.test_nginx import SETUP
 
 ADDRESSES = """
@@ -52,15 +51,14 @@ def site(tmp_path_factory):
     instance = Instance(base_dir / "data")
     instance.data_dir.mkdir()
     instance.env.update(SAMIZDAT_SERVE_MEDIA="0", SAMIZDAT_COMMENT_MIN_SECONDS="0", SAMIZDAT_TRUSTED_PROXIES="127.0.0.1")
-    instance.run("migrate", "--verbosity", "0")
+    instance.migrate()
     post_path = instance.python(SETUP)
     (instance.data_dir / "media" / "uploads").mkdir(parents=True)
     (instance.data_dir / "media" / "uploads" / "dock.txt").write_text("cranes")
-    app_port = free_port()
-    instance.start("serve", "--host", "127.0.0.1", "--port", str(app_port), log_name="serve.log")
-    caddy, base = start_caddy(base_dir / "caddy", instance.data_dir, app_port)
+    _, app = instance.serve()
+    caddy, base = start_caddy(base_dir / "caddy", instance.data_dir, port_of(app))
     try:
-        ready = wait_for(lambda: answers(base + post_path), timeout=60)
+        ready = wait_for(lambda: answers(base + post_path), timeout=120)
         assert ready, (instance.data_dir / "serve.log").read_text() + (base_dir / "caddy" / "caddy.log").read_text()
         yield type("Site", (), dict(base=base, post=post_path, instance=instance, logs=base_dir))
     finally:
