@@ -301,7 +301,9 @@ def _intake(post, submission, user, ip):
     params += [value for _kind, value in identities]
     sql = _INTAKE_SQL.format(
         table=ops.quote_name(Comment._meta.db_table), posts=ops.quote_name(Post._meta.db_table),
-        counts=", ".join(counts) or "0", same_author=same_author,
+        # Always an aggregate, so always one row: a comment with no address, account or email to
+        # count by (a Webmention) counts nothing, but its nonce and duplicate are still checked.
+        counts=", ".join(counts) or "COUNT(*)", same_author=same_author,
         identities=" OR ".join(_RATE_IDENTITIES[kind] for kind, _value in identities) or "1 = 0",
     )
     with connection.cursor() as cursor:
