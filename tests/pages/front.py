@@ -1,7 +1,9 @@
 """Debian's nginx on loopback with deploy/nginx.conf, and a plain HTTP client, for the page tests."""
 
 import getpass
+import http.cookiejar
 import os
+import re
 import shutil
 import subprocess
 import urllib.error
@@ -107,3 +109,16 @@ def fetch(url, data=None, opener=None, **headers):
         return error.code, error.headers, error.read()
 
 
+
+
+def sign_in(base, username="writer", password="a long test passphrase 42"):
+    """A browser signed in through `base`'s login form: (opener keeping its cookies, session id)."""
+    jar = http.cookiejar.CookieJar()
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+    form = fetch(base + "/accounts/login/", opener=browser)[2].decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    status, _, _ = fetch(base + "/accounts/login/", {
+        "login": username, "password": password, "csrfmiddlewaretoken": token,
+    }, opener=browser)
+    assert status == 302, "the sign-in was refused"
+    return browser, next(c.value for c in jar if c.name == "sessionid")

@@ -3,19 +3,17 @@ tests/pages/test_nginx.py checks of deploy/nginx.conf, for the admins who choose
 
 import gzip
 import http.client
-import http.cookiejar
 import json
 import os
 import re
 import shutil
 import subprocess
 import urllib.parse
-import urllib.request
 
 import pytest
 
 from tests.instances import ROOT, Instance, free_port, unavailable, wait_for
-from tests.pages.front import NoRedirect, answers, fetch, port_of, stop
+from tests.pages.front import answers, fetch, port_of, sign_in, stop
 from tests.pages.test_nginx import SETUP
 
 ADDRESSES = """
@@ -108,13 +106,7 @@ def test_guest_comment_through_caddy_shows_on_the_next_read_with_the_readers_add
 
 def test_signed_in_reader_gets_their_own_page_through_caddy(site):
     get(site, site.post)
-    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect)
-    form = get(site, "/accounts/login/", browser)[2].decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
-    status, _, _ = fetch(site.base + "/accounts/login/", {
-        "login": "writer", "password": "a long test passphrase 42", "csrfmiddlewaretoken": token,
-    }, opener=browser)
-    assert status == 302
+    browser, _session = sign_in(site.base)
     assert "You are commenting using your" in get(site, site.post, browser)[2].decode()
     assert "You are commenting using your" not in get(site, site.post)[2].decode()
 

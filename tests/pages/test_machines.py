@@ -15,16 +15,14 @@ import re
 import shutil
 import subprocess
 import tempfile
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from bench.inboxes import Inboxes
 from tests.instances import Instance, as_postgres, free_port, pg_bin, unavailable, wait_for
 from tests.machines import Network
 from tests.pages.front import OPEN_THREAD, answers, fetch, need_nginx, start_nginx, stop
-from tests.pages.test_topology import FOLLOWERS, SERVERS, SWEEP, UNDELIVERED
+from tests.pages.test_topology import reaches_each_follower_server_once
 
 ADDRESSES = """
 import json
@@ -137,23 +135,4 @@ def test_comment_on_one_machine_reaches_the_page_another_serves_with_the_readers
 
 
 def test_post_published_on_one_machine_reaches_each_follower_server_once(site):
-    with Inboxes(SERVERS, delay=0.3, host=site.network.host) as inboxes:
-        token, key_id, public_key = json.loads(site.instance.python(FOLLOWERS.format(bases=inboxes.bases())))
-        inboxes.keys[key_id] = public_key
-        request = urllib.request.Request(
-            f"{site.writer}/api/v1/blogs/news/posts", method="POST",
-            data=json.dumps({"title": "Night edition", "source": "Out now.", "status": "published"}).encode(),
-            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-        )
-        assert urllib.request.urlopen(request, timeout=30).status == 201
-        logs = site.instance.data_dir
-        assert wait_for(lambda: inboxes.received, timeout=60), (logs / "worker1.log").read_text()[-3000:]
-        site.instance.python(SWEEP)
-        delivered = wait_for(lambda: site.instance.python(UNDELIVERED) == "0", timeout=120, interval=1)
-        assert delivered, (logs / "worker2.log").read_text()[-3000:]
-        (activity,) = {activity for activity, _inbox in inboxes.received if "/night-edition/#create-" in activity}
-        received = inboxes.deliveries(activity)
-    expected = {f"{base}/inbox" for base in inboxes.bases()} | {f"{inboxes.bases()[0]}/solo/inbox"}
-    assert set(received) == expected
-    assert set(received.values()) == {1}, {inbox: n for inbox, n in received.items() if n > 1}
-    assert not inboxes.refused
+    reaches_each_follower_server_once(site, site.network.host)

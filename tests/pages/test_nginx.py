@@ -1,16 +1,14 @@
 """deploy/nginx.conf, run by Debian's nginx on loopback in front of `samizdat serve`."""
 
 import gzip
-import http.cookiejar
 import re
-import urllib.request
 
 import pytest
 
 from tests.instances import Instance, free_port, wait_for
 
 from tests.s3_peer import s3_peer  # noqa: F401 (fixture)
-from tests.pages.front import NoRedirect, answers, fetch, need_nginx, port_of, start_nginx, stop
+from tests.pages.front import answers, fetch, need_nginx, port_of, sign_in, start_nginx, stop
 
 SETUP = """
 from samizdat.accounts.services import create_user
@@ -92,13 +90,7 @@ def test_guest_comment_through_nginx_shows_on_the_next_anonymous_read(site):
 
 def test_signed_in_reader_gets_their_own_page_through_nginx(site):
     get(site, site.post)
-    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect)
-    form = get(site, "/accounts/login/", browser)[2].decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
-    status, _, _ = post(site, "/accounts/login/", {
-        "login": "writer", "password": "a long test passphrase 42", "csrfmiddlewaretoken": token,
-    }, browser)
-    assert status == 302
+    browser, _session = sign_in(site.base)
     own = get(site, site.post, browser)[2].decode()
     assert "You are commenting using your" in own and "Log out" in own.replace("Log Out", "Log out")
     assert "You are commenting using your" not in get(site, site.post)[2].decode()
