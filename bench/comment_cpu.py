@@ -14,14 +14,11 @@ database created and dropped as bench/run.py does.
 
 import argparse
 import cProfile
-import io
 import os
 import pstats
 import re
 import sys
-import tempfile
 import time
-from contextlib import redirect_stdout
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -41,59 +38,18 @@ def main():
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
     args = parser.parse_args()
 
-    from bench.run import ThrowawayDatabase
+    from bench.inprocess import demo_instance
 
-    database = ThrowawayDatabase(args.database_url) if args.database_url else None
-    if database:
-        database.__enter__()
-    try:
-        measure(args, database.url if database else "")
-    finally:
-        if database:
-            from django.db import connections
-
-            connections.close_all()
-            database.__exit__(None, None, None)
+    with demo_instance(args.database_url, "samizdat-comment-cpu-") as (facts, call):
+        measure(args, facts, call)
 
 
-def measure(args, database_url):
-    from bench.run import PREPARE
-
-    tmp = tempfile.TemporaryDirectory(prefix="samizdat-comment-cpu-")
-    os.environ.pop("REDIS_URL", None)
-    os.environ.update(
-        SAMIZDAT_DATA_DIR=tmp.name, DJANGO_SETTINGS_MODULE="samizdat.config.settings",
-        SAMIZDAT_COMMENT_RATE_PER_MINUTE="1000000", SAMIZDAT_COMMENT_RATE_PER_HOUR="1000000",
-        SAMIZDAT_COMMENT_MIN_SECONDS="0", DATABASE_URL=database_url,
-    )
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+def measure(args, facts, call):
     from django.test import RequestFactory
 
-    with redirect_stdout(io.StringIO()):
-        call_command("migrate", verbosity=0)
-        call_command("demo")
-    out = io.StringIO()
-    with redirect_stdout(out):
-        exec(PREPARE, {})
-    facts = dict(line.split(" ", 1) for line in out.getvalue().strip().splitlines())
+    from bench.inprocess import HOST as host
 
-    from samizdat.config.wsgi import application
-
-    host = {"HTTP_HOST": "127.0.0.1:8000", "REMOTE_ADDR": "127.0.0.1"}
     factory = RequestFactory()
-
-    def call(environ):
-        answer = {}
-
-        def start_response(status, headers, exc_info=None):
-            answer["status"] = int(status.split()[0])
-
-        body = b"".join(application(environ, start_response))
-        return answer["status"], body
-
     status, html = call(factory.get(facts["target"], **host).environ)
     assert status == 200, status
     started = re.search(rb'name="started" value="([^"]+)"', html).group(1).decode()
@@ -136,13 +92,12 @@ def measure(args, database_url):
     from samizdat.comments.models import Comment
 
     stored = Comment.objects.filter(post_id=facts["target_pk"]).count()
-    engine = "PostgreSQL" if database_url else "SQLite"
+    engine = "PostgreSQL" if args.database_url else "SQLite"
     print(f"{engine}: {args.comments} comments, {cpu * 1000 / args.comments:.2f} ms CPU and "
           f"{wall * 1000 / args.comments:.2f} ms wall per comment; {stored} stored "
           f"({args.warmup + args.comments} sent)")
     if profiler:
         pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
-    tmp.cleanup()
 
 
 if __name__ == "__main__":

@@ -13,13 +13,10 @@ milliseconds per page for the post's stored parts and for the whole render per r
 
 import argparse
 import cProfile
-import io
 import os
 import pstats
 import sys
-import tempfile
 import time
-from contextlib import redirect_stdout
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,61 +34,25 @@ def main():
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
     args = parser.parse_args()
 
-    from bench.run import ThrowawayDatabase
+    from bench.inprocess import demo_instance
 
-    database = ThrowawayDatabase(args.database_url) if args.database_url else None
-    if database:
-        database.__enter__()
-    try:
-        measure(args, database.url if database else "")
-    finally:
-        if database:
-            from django.db import connections
-
-            connections.close_all()
-            database.__exit__(None, None, None)
+    with demo_instance(args.database_url, "samizdat-post-cpu-", SAMIZDAT_PAGES="0") as (facts, wsgi):
+        measure(args, facts, wsgi)
 
 
-def measure(args, database_url):
-    from bench.run import PREPARE
-
-    tmp = tempfile.TemporaryDirectory(prefix="samizdat-post-cpu-")
-    os.environ.pop("REDIS_URL", None)
-    os.environ.update(
-        SAMIZDAT_DATA_DIR=tmp.name, DJANGO_SETTINGS_MODULE="samizdat.config.settings", SAMIZDAT_PAGES="0",
-        SAMIZDAT_COMMENT_RATE_PER_MINUTE="1000000", SAMIZDAT_COMMENT_RATE_PER_HOUR="1000000",
-        SAMIZDAT_COMMENT_MIN_SECONDS="0", DATABASE_URL=database_url,
-    )
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+def measure(args, facts, wsgi):
     from django.test import RequestFactory, override_settings
 
-    with redirect_stdout(io.StringIO()):
-        call_command("migrate", verbosity=0)
-        call_command("demo")
-    out = io.StringIO()
-    with redirect_stdout(out):
-        exec(PREPARE, {})
-    facts = dict(line.split(" ", 1) for line in out.getvalue().strip().splitlines())
-
-    from samizdat.config.wsgi import application
+    from bench.inprocess import HOST
 
     factory = RequestFactory()
-    host = {"HTTP_HOST": "127.0.0.1:8000", "REMOTE_ADDR": "127.0.0.1"}
 
     def call(path):
-        answer = {}
-
-        def start_response(status, headers, exc_info=None):
-            answer["status"] = int(status.split()[0])
-
-        body = b"".join(application(factory.get(path, **host).environ, start_response))
-        assert answer["status"] == 200, answer["status"]
+        status, body = wsgi(factory.get(path, **HOST).environ)
+        assert status == 200, status
         return body
 
-    engine = "PostgreSQL" if database_url else "SQLite"
+    engine = "PostgreSQL" if args.database_url else "SQLite"
     for label, fragments in (("stored parts", True), ("whole render per request", False))[args.whole_only:]:
         with override_settings(SAMIZDAT_POST_FRAGMENTS=fragments):
             for name in ("post", "post200"):
@@ -123,7 +84,6 @@ def measure(args, database_url):
                     print(len(queries.captured_queries), "queries")
                     for q in queries.captured_queries:
                         print("  ", q["sql"][:300])
-    tmp.cleanup()
 
 
 if __name__ == "__main__":
