@@ -105,6 +105,8 @@ class Comment(models.Model):
     # A new comment's notices (author's email, follow-ups, federation) are still to be sent:
     # set in the comment's own INSERT, cleared by the worker's sweep (services.send_due_notices).
     notices_due = models.BooleanField(default=False, editable=False)
+    # When a sweep took them in hand; another takes them again once this is a lease old.
+    notices_claimed_at = models.DateTimeField(null=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]

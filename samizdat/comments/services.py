@@ -398,22 +398,30 @@ def _queue_notices(comment):
         tasks.notify_subscribers_task(comment.pk)
 
 
+NOTICE_LEASE = datetime.timedelta(minutes=5)  # far longer than queueing one comment's tasks takes
+
+
 def send_due_notices():
     """Queue the notices of new comments that are due (worker); how many comments."""
+    # The queue is another store, so claiming a comment and queueing its tasks cannot be one
+    # transaction. The claim is a lease: a comment stays due until its tasks are queued, and a
+    # claim older than NOTICE_LEASE (its sweep was killed, or lost its database) is taken again.
+    # Two live sweeps never queue one comment twice; a kill after the queueing and before
+    # `notices_due` is cleared does (follow-ups and federation still go once, their tasks check).
     sent = 0
     while True:
-        due = list(
-            Comment.objects.filter(notices_due=True).select_related("post__blog__comment_settings").order_by("pk")[:NOTICE_BATCH]
-        )
+        now = timezone.now()
+        free = Q(notices_due=True) & (Q(notices_claimed_at=None) | Q(notices_claimed_at__lt=now - NOTICE_LEASE))
+        due = list(Comment.objects.filter(free).select_related("post__blog__comment_settings").order_by("pk")[:NOTICE_BATCH])
         for comment in due:
-            # Claimed first, so that two sweeps at once never send one comment's notices twice.
-            if not Comment.objects.filter(pk=comment.pk, notices_due=True).update(notices_due=False):
-                continue
+            if not Comment.objects.filter(free, pk=comment.pk).update(notices_claimed_at=now):
+                continue  # another sweep's
             try:
                 _queue_notices(comment)
             except Exception:
-                Comment.objects.filter(pk=comment.pk).update(notices_due=True)  # the next sweep, then
+                Comment.objects.filter(pk=comment.pk).update(notices_claimed_at=None)  # the next sweep, then
                 raise
+            Comment.objects.filter(pk=comment.pk).update(notices_due=False)
             sent += 1
         if len(due) < NOTICE_BATCH:
             return sent

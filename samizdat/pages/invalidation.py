@@ -85,7 +85,7 @@ PRIVATE_MODELS = {
 PRIVATE_FIELDS = {
     "accounts.user": {"last_login", "password", "language"},
     "blogs.blog": {"fragments_token"},
-    "comments.comment": {"ip", "trained_as", "subscribers_notified_at", "notices_due"},
+    "comments.comment": {"ip", "trained_as", "subscribers_notified_at", "notices_due", "notices_claimed_at"},
 }
 
 _paths = {}  # concrete model → tuple of foreign keys to the blog, or None: every blog

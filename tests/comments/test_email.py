@@ -1,7 +1,10 @@
 """Email through the task runner to a real SMTP server on loopback."""
 
+import datetime
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from samizdat.comments import services
 from samizdat.comments.models import Comment, CommentSettings, Policy, Subscription
@@ -41,6 +44,24 @@ def test_author_is_told_about_a_held_comment_without_the_commenters_email(smtp, 
     text = body_of(message)
     assert "Is the picket on?" in text and "First comment from this commenter" in text
     assert "quiet@example.test" not in message.as_string()
+
+
+def test_notices_another_sweep_has_in_hand_go_once_and_are_taken_over_only_after_its_lease(smtp, post):
+    CommentSettings.objects.create(blog=post.blog, policy=Policy.OPEN)
+    minute_ago = timezone.now() - datetime.timedelta(minutes=1)
+    comment = Comment.objects.create(
+        post=post, depth=1, author_name="Vera", body="Is the picket on?", html="<p>Is the picket on?</p>",
+        status=Comment.Status.APPROVED, notices_due=True, notices_claimed_at=minute_ago,
+    )
+    assert services.send_due_notices() == 0  # that sweep is still queueing them
+    assert smtp.wait(1, timeout=1) == []
+    # Its process died: once the lease runs out, the next sweep sends them.
+    Comment.objects.filter(pk=comment.pk).update(notices_claimed_at=minute_ago - services.NOTICE_LEASE)
+    assert services.send_due_notices() == 1
+    [message] = smtp.wait(1)
+    assert message.envelope_to == [post.author.email] and "Is the picket on?" in body_of(message)
+    assert services.send_due_notices() == 0
+    assert smtp.wait(2, timeout=1) == [message]
 
 
 def test_author_hears_nothing_about_spam(smtp, send, post):

@@ -1,5 +1,8 @@
 """A new comment's notices go out through a real `samizdat worker` to a real SMTP server on loopback,
-also when the wake-up that follows the comment's commit never came (a crash) or no worker ran."""
+also when the wake-up that follows the comment's commit never came (a crash), no worker ran, or a
+worker was killed while it was queueing them."""
+
+import signal
 
 import pytest
 
@@ -32,6 +35,19 @@ for n in range({count}):
                                      email="vera@example.test", nonce=f"n{{n}}", elapsed=60.0)
     comment, created = services.submit_comment(post, submission, ip="127.0.0.1")
     assert created and comment.status == "approved", comment.status
+"""
+
+# A sweep of due notices in a process SIGKILLed at the moment it would first write to the task
+# queue: after it took a comment's notices in hand, before any of them was queued. Its clock runs
+# an hour behind, so what it leaves is what a sweep killed an hour ago left.
+KILLED_SWEEP = """
+import datetime, os, signal
+from django.utils import timezone
+from huey.contrib.djhuey import HUEY
+now = timezone.now
+timezone.now = lambda: now() - datetime.timedelta(hours=1)
+HUEY.enqueue = lambda task: os.kill(os.getpid(), signal.SIGKILL)
+services.send_due_notices()
 """
 
 
@@ -84,3 +100,15 @@ def test_comments_in_quick_succession_each_reach_the_author_once_through_one_wak
     assert sorted(n for n in range(3) for body in bodies if f"Comment {n}:" in body) == [0, 1, 2]
     due = blog_instance.sql("SELECT COUNT(*) FROM comments_comment WHERE notices_due")
     assert due == [(0,)]
+
+
+def test_comment_whose_sweep_was_killed_before_queueing_its_notices_reaches_the_author_once(blog_instance, smtp):
+    code = COMMENT.format(crash=True, pk=blog_instance.post_pk, count=1) + KILLED_SWEEP
+    sweep = blog_instance.start("shell", "--no-imports", "-c", code, log_name="sweep.log")
+    assert sweep.wait(timeout=60) == -signal.SIGKILL, sweep.log_path.read_text()
+    worker = blog_instance.start("worker", log_name="worker.log")
+    arrived = wait_for(lambda: len(smtp.to("writer@example.test")) >= 1, timeout=40)
+    assert arrived, f"the notice was lost; worker log:\n{worker.log_path.read_text()}"
+    smtp.wait(2, timeout=3)  # a second notice would come now
+    [message] = smtp.to("writer@example.test")
+    assert "Comment 0: the cleaners' strike holds." in message.get_body(preferencelist=("plain",)).get_content()
