@@ -1,10 +1,16 @@
 import datetime
+import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from samizdat.blogs.roles import Role
+from samizdat.comments.models import Comment, CommentSettings, Policy
 from samizdat.posts.models import Category, Post
+from samizdat.reblogs import services as reblogs
+from samizdat.social import services as social
 
 
 def test_blog_home_lists_published_posts_not_drafts(client, make_blog, make_post):
@@ -148,3 +154,61 @@ def test_post_page_query_count_is_small(client, make_post, django_assert_max_num
     # admin (the comment form's icons). From its fragments: 2 (tests/posts/test_fragments.py).
     with django_assert_max_num_queries(6 + 2 + 1 + 1):
         client.get(post.get_absolute_url())
+
+
+# Every query of a post page rendered whole, every cache off (the page store and the post's stored
+# parts): the blog, the post, its tags, its categories, the blog's menu pages, the reblogs (where
+# it came from and who passed it on), the likes, the blog's followers, the comments with their
+# settings, the sign-in providers for the comment form's icons. A signed-in reader's page costs
+# about as much.
+WHOLE_RENDER_QUERIES = 10
+
+
+def test_post_page_rendered_whole_costs_the_same_queries_however_many_comments_likes_and_reblogs(
+    client, settings, make_blog, make_post, make_user
+):
+    settings.SAMIZDAT_PAGES = False
+    settings.SAMIZDAT_POST_FRAGMENTS = False
+    blog = make_blog()
+    CommentSettings.objects.create(blog=blog, policy=Policy.OPEN)
+    post = make_post(blog, title="The port strike ends", tags=["docks", "strike"])
+    url, parent, made = post.get_absolute_url(), None, 0
+
+    def grow(comments, likes, reblogged):
+        nonlocal parent, made
+        for n in range(made, made + comments):
+            # Threads three deep, some by signed-in commenters (their accounts are not read again).
+            user = make_user(password=None) if n % 4 == 0 else None
+            parent = Comment.objects.create(
+                post=post, parent=parent if n % 3 else None, user=user, author_name=f"Reader {n}",
+                author_url="https://example.test/" if n % 2 else "", body="x", html="<p>x</p>",
+                status=Comment.Status.APPROVED,
+            )
+        for n in range(likes):
+            liker = make_user(password=None)
+            if n % 2:
+                make_blog(owner=liker)  # their avatar links to their blog
+            social.like_post(liker, post)
+        for n in range(made, made + reblogged):
+            other = make_blog()
+            reblogs.reblog(reblogs.source_from_post(post), blog=other, editor=other.memberships.first().user)
+            reblogs.record_remote_reblog(post, actor_url=f"https://elsewhere.test/u/{n}", activity_id=f"https://elsewhere.test/a/{n}")
+        made += comments
+
+    def render():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200
+        return response.content.decode(), [q["sql"] for q in captured.captured_queries]
+
+    grow(comments=5, likes=2, reblogged=1)
+    few_html, few = render()
+    grow(comments=20, likes=10, reblogged=3)
+    many_html, many = render()
+    # The page shows what was added, so the second count is of a page that rendered all of it.
+    assert ">Reader 4<" in few_html and ">Reader 24<" not in few_html and ">Reader 24<" in many_html
+    assert "Reblogged 2 times" in few_html and "Reblogged 8 times" in many_html
+    assert re.search(r"12\s+bloggers like this", many_html), "likes not shown"
+    listed = "\n".join(many)
+    assert len(many) == len(few), f"{len(few)} queries with 5 comments, {len(many)} with 25:\n{listed}"
+    assert len(many) <= WHOLE_RENDER_QUERIES, listed
