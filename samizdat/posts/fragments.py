@@ -45,6 +45,7 @@ from django.urls import set_urlconf
 from django.utils import timezone
 
 import samizdat
+from samizdat.core.callstack import call_with_room
 from samizdat.pages.invalidation import fragments_suspended
 from samizdat.pages.serving import cookies_allow
 
@@ -187,7 +188,8 @@ def refresh(post_id):
                 break
             rendered_under = row.post.blog.fragments_token
             try:
-                response = _handler().get_response(_anonymous_request(address))
+                # Frames in one chunk, as a server's request's are (samizdat.config.wsgi).
+                response = call_with_room(_handler().get_response, _anonymous_request(address))
             finally:
                 set_urlconf(None)  # a custom domain's address leaves its URLconf set
             if response.status_code != 200:
