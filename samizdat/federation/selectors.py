@@ -3,7 +3,6 @@
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.utils import timezone
 from samizdat.blogs.models import Blog
 from samizdat.blogs.roles import Role
 from samizdat.comments.models import Comment
+from samizdat.core.rows import reading
 from samizdat.posts.models import Post
 from samizdat.posts.selectors import live_posts
 from samizdat.reblogs.models import Reblog
@@ -43,7 +43,8 @@ _MINE_SQL = "(SELECT COUNT(*) FROM {follow} WHERE {follow_blog} = %s AND {follow
 def all_followers(blog, user=None):
     """(followers of `blog` here and accepted ones on other servers, whether `user` follows it),
     in one query: the follow button is on every public page of the blog."""
-    quote = connection.ops.quote_name
+    db = reading(Follow)  # a replica when the request may read from one, as the ORM would
+    quote = db.ops.quote_name
     names = {
         "follow": quote(Follow._meta.db_table), "follower": quote(Follower._meta.db_table),
         "follow_blog": quote(Follow._meta.get_field("blog").column),
@@ -56,7 +57,7 @@ def all_followers(blog, user=None):
     if signed_in:
         params += [blog.pk, user.pk]
     sql = _FOLLOWERS_SQL.format(mine=_MINE_SQL.format(**names) if signed_in else "0", **names)
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.execute(sql, params)
         here, elsewhere, mine = cursor.fetchone()
     return here + elsewhere, bool(mine)
