@@ -1,7 +1,9 @@
--- wrk script for bench/run.py's comment posting: every connection is a guest sending comments,
--- one after another, with the form fields the post page gave (args: the form's action path, its
--- fixed fields already form-encoded, the Referer). Each body is unique (a per-thread counter in
--- the nonce and the text), so neither the resent-form check nor the duplicate check refuses it.
+-- wrk script for bench/run.py's comment posting: every connection sends guest comments one after
+-- another, with the form fields the post page gave (args: the form's action path, its fixed fields
+-- already form-encoded, the Referer). Each comment is a different reader's, as on the day a report
+-- spreads: its own address (in X-Forwarded-For, which the server believes from 127.0.0.1 as it
+-- would from nginx), its own email and a unique body (a per-thread counter in the nonce and the
+-- text), so the rate limits, the resent-form check and the duplicate check all run, and refuse none.
 -- done() prints what bench/run.py reads: requests sent and answered, 303s (accepted), other
 -- answers, socket errors, the duration and latency percentiles.
 
@@ -14,6 +16,7 @@ end
 
 function init(args)
   action, fixed, referer = args[1], args[2], args[3]
+  run = os.time()  -- in the nonces: a second run on the same post resends none of the first's forms
   sent, answered, accepted, refused = 0, 0, 0, 0
   headers = {
     ["Content-Type"] = "application/x-www-form-urlencoded",
@@ -23,8 +26,9 @@ end
 
 function request()
   sent = sent + 1
-  local n = id .. "-" .. sent
-  local body = fixed .. "&nonce=bench-" .. n .. "&body=Comment+" .. n ..
+  local n = run .. "-" .. id .. "-" .. sent
+  headers["X-Forwarded-For"] = string.format("10.%d.%d.%d", id, math.floor(sent / 250) % 250, sent % 250 + 1)
+  local body = fixed .. "&nonce=bench-" .. n .. "&email=reader-" .. n .. "%40example.org&body=Comment+" .. n ..
     "+from+a+reader%3A+the+night+shift+stands+with+the+cleaners."
   return wrk.format("POST", action, headers, body)
 end

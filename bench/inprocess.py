@@ -31,8 +31,7 @@ def demo_instance(database_url, prefix, **env):
         os.environ.pop("REDIS_URL", None)
         os.environ.update(
             SAMIZDAT_DATA_DIR=tmp, DJANGO_SETTINGS_MODULE="samizdat.config.settings",
-            SAMIZDAT_COMMENT_RATE_PER_MINUTE="1000000", SAMIZDAT_COMMENT_RATE_PER_HOUR="1000000",
-            SAMIZDAT_COMMENT_MIN_SECONDS="0", DATABASE_URL=database_url, **env,
+            SAMIZDAT_TRUSTED_PROXIES="127.0.0.1", SAMIZDAT_COMMENT_MIN_SECONDS="0", DATABASE_URL=database_url, **env,
         )
         import django
 

@@ -6,6 +6,8 @@ from django.http.request import split_domain_port, validate_host
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
+from samizdat.core import rows
+
 from .addresses import blog_for_host, onion_location
 from .models import Blog
 
@@ -65,7 +67,7 @@ class BlogLanguageMiddleware:
         request.blog = None
         match = BLOG_PATH.match(request.path_info)
         if match:
-            request.blog = Blog.objects.filter(slug=match["slug"]).first()
+            request.blog = rows.first(Blog, slug=match["slug"])
         if request.blog is not None:
             language, zone = request.blog.language, request.blog.tzinfo
         else:

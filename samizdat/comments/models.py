@@ -6,6 +6,7 @@ import hashlib
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from samizdat.blogs.models import Blog
@@ -118,7 +119,8 @@ class Comment(models.Model):
         indexes = [
             models.Index(fields=["post", "status", "created_at"]),
             models.Index(fields=["ip", "created_at"]),
-            models.Index(fields=["author_email", "created_at"]),
+            # The rate limits count one commenter's recent comments by email, as iexact compares it.
+            models.Index(Lower("author_email"), "created_at", name="comment_email_recent"),
             # Small: only the few comments whose notices the worker has not sent yet.
             models.Index(fields=["id"], condition=Q(notices_due=True), name="comment_notices_due"),
         ]

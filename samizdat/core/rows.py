@@ -10,8 +10,11 @@ CPU than running it (about 1 ms for a post's likes, 1.5 ms for its reblogs).
 
 Every concrete field is read, in the model's order, and converted by the database backend's and the
 field's own converters (SQLite's dates stored as text, booleans as integers, JSON), so an instance
-is the same as the ORM's and reading any of its fields costs no query.
+is the same as the ORM's and reading any of its fields costs no query. `first` and `first_with` are
+the common case made short: one row (and its joined rows) by equality, the SQL built once.
 """
+
+import functools
 
 from django.db import connections, router
 
@@ -65,3 +68,48 @@ class Columns:
                 if converters:
                     found.append((position, converters, column))
         return found
+
+
+def first(model, **equals):
+    """The `model` instance whose fields equal `equals` (attnames: `blog_id`, not `blog`), or None:
+    for the lookups by key that every comment or page repeats (the blog by its slug, say), at a
+    tenth of the CPU of `Model.objects.filter(...).first()`. Several matching rows: any one of them,
+    so look up by something unique."""
+    found = first_with(model, (), **equals)
+    return found and found[0]
+
+
+def first_with(model, joins, **equals):
+    """Like `first`, with rows of other models in the same query: each of `joins` is (other model,
+    its attname, `model`'s attname), the row whose column equals this one's (a LEFT JOIN; at most
+    one such row). None, or (instance, [other instance or None, ...])."""
+    db = reading(model)
+    sql, parts = _select(model, tuple(joins), tuple(equals), db.alias)
+    with db.cursor() as cursor:
+        cursor.execute(sql, list(equals.values()))
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    instances, start = [], 0
+    for columns in parts:
+        instances.append(columns.make(row, start, db))
+        start += columns.width
+    return instances[0], instances[1:]
+
+
+@functools.lru_cache(maxsize=None)
+def _select(model, joins, keys, alias):
+    """The SELECT of `first_with`, and the Columns of each model in it, once per process and database."""
+    db = connections[alias]
+    quote = db.ops.quote_name
+    parts = [Columns(part, f"t{number}") for number, part in enumerate([model, *(join[0] for join in joins)])]
+    sql = f"SELECT {', '.join(columns.select(db) for columns in parts)} FROM {quote(model._meta.db_table)} t0"
+    for number, (other, other_attname, attname) in enumerate(joins, 1):
+        sql += (f" LEFT JOIN {quote(other._meta.db_table)} t{number}"
+                f" ON t{number}.{quote(_column(other, other_attname))} = t0.{quote(_column(model, attname))}")
+    where = " AND ".join(f"t0.{quote(_column(model, key))} = %s" for key in keys)
+    return sql + f" WHERE {where} LIMIT 1", parts
+
+
+def _column(model, attname):
+    return next(field.column for field in model._meta.concrete_fields if field.attname == attname)

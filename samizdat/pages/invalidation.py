@@ -22,7 +22,9 @@ The same changes reach the fragments of pages rendered ahead of time (samizdat.p
 whether the page store is on or not: the blog gets a new `fragments_token` once the change is
 committed (a fragment rendered from the old rows before that keeps the old token, and is never
 used), and until then the writing transaction uses no fragment of that blog (`fragments_suspended`).
-Nothing is written inside the writer's transaction, so writers never wait on each other's blog row.
+On PostgreSQL nothing is written inside the writer's transaction, so writers never wait on each
+other's blog row; SQLite's writers wait for each other anyway, and there the token is written in the
+writer's own transaction.
 
 Listeners (`on_posts_changed`) also learn, after the commit, which posts the change was about (a
 row with a chain of foreign keys to a post: the post itself, its comments, likes, reblogs, its
@@ -187,23 +189,63 @@ def _remove_on_commit(owners):
     store.remove_owners(owners)
 
 
+class _Transaction:
+    """What this thread's transaction in progress has changed, for the work done once per transaction."""
+
+    def __init__(self, index):
+        self.marker = functools.partial(_noop)  # a no-op commit callback that only this one has
+        self.index = index  # its place in the connection's list of commit callbacks
+        self.blogs = set()  # owners changed: no fragment of theirs is used until the commit
+        self.tokens = {}  # owner -> the savepoints active when its new token was asked for
+        self.posts = set()  # posts whose change is announced on commit
+
+
+def _noop():
+    pass
+
+
+def _transaction():
+    """The bookkeeping of the transaction in progress (the caller is in an atomic block).
+
+    Told apart by a no-op commit callback registered at its first change: Django starts a new list
+    of callbacks when a transaction ends, and drops those of a savepoint rolled back (with them what
+    was recorded here since). The outermost atomic block cannot tell transactions apart: a function
+    decorated with @transaction.atomic uses the same one for every call."""
+    state = _current()
+    if state is None:
+        state = _local.transaction = _Transaction(len(connection.run_on_commit))
+        transaction.on_commit(state.marker)
+    return state
+
+
+def _current():
+    state = getattr(_local, "transaction", None)
+    callbacks = connection.run_on_commit
+    if state is not None and state.index < len(callbacks) and callbacks[state.index][1] is state.marker:
+        return state
+    return None
+
+
 def _fragments_changed(owner):
     """Give the blog (or every blog) a new fragments token once the change is committed."""
     if connection.in_atomic_block:
         # Until the commit, this transaction (a request, or a whole test) reads its own change:
-        # it must not use a fragment rendered before it. Keyed by the outermost atomic block, so
-        # the mark ends with the transaction, committed or rolled back.
-        outermost = connection.atomic_blocks[0]
-        pending = getattr(_local, "suspended", None)
-        if pending is None or pending[0] is not outermost:
-            pending = _local.suspended = (outermost, set())
-        pending[1].add(owner)
+        # it must not use a fragment rendered before it.
+        state = _transaction()
+        state.blogs.add(owner)
         # One new token per blog and transaction, unless the one asked for already may be undone
         # (by a savepoint's rollback) while this change stays.
         active = set(connection.savepoint_ids)
-        for sids, func, _robust in connection.run_on_commit:
-            if getattr(func, "func", None) is _new_token and func.args == (owner,) and sids <= active:
-                return
+        asked = state.tokens.get(owner)
+        if asked is not None and asked <= active:
+            return
+        state.tokens[owner] = frozenset(active)
+        if connection.vendor == "sqlite":
+            # SQLite's writers hold the whole database until they commit, so the new token may be
+            # written in the transaction itself: one write transaction per comment, not two, and a
+            # committed change always comes with its token.
+            _new_token(owner)
+            return
     bump = functools.partial(_new_token, owner)
     bump.__qualname__ = _new_token.__qualname__  # Django names a failed callback in its log
     transaction.on_commit(bump, robust=True)
@@ -224,13 +266,10 @@ def _post_changed(instance):
         # One call per post and transaction (an import changes thousands of rows of a few posts).
         # Should the savepoint that asked first roll back, a later change of the same post in the
         # transaction is not announced: its readers render the parts themselves, as before.
-        outermost = connection.atomic_blocks[0]
-        pending = getattr(_local, "posts", None)
-        if pending is None or pending[0] is not outermost:
-            pending = _local.posts = (outermost, set())
-        if post_id in pending[1]:
+        state = _transaction()
+        if post_id in state.posts:
             return
-        pending[1].add(post_id)
+        state.posts.add(post_id)
     transaction.on_commit(functools.partial(_announce_posts, [post_id]), robust=True)
 
 
@@ -279,10 +318,8 @@ def _migration_done(**kwargs):
 
 def fragments_suspended(blog_id):
     """True while this thread's transaction has changed the blog and not yet committed."""
-    pending = getattr(_local, "suspended", None)
-    if pending is None or not connection.in_atomic_block or pending[0] is not connection.atomic_blocks[0]:
-        return False
-    return blog_id in pending[1] or EVERYTHING in pending[1]
+    state = _current() if connection.in_atomic_block else None
+    return state is not None and (blog_id in state.blogs or EVERYTHING in state.blogs)
 
 
 def path_to_blog(model, target=("blogs", "Blog")):

@@ -88,6 +88,23 @@ def _write_atomically(path, data):
     os.replace(tmp, path)
 
 
+def _new_stamp():
+    """Give the store a new stamp. Written in place rather than replaced: this runs after every
+    comment, and creating and renaming a file is a journalled metadata change that took 0.1 to 1 ms
+    on ext4, against microseconds for this. A reader that catches the write half done reads a
+    stamp that is neither, which only makes it remove its own page: the safe side."""
+    path = root() / "stamp"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o644)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o644)
+    try:
+        os.pwrite(fd, secrets.token_bytes(12), 0)
+    finally:
+        os.close(fd)
+
+
 def _owner_list(owner):
     return root() / "owners" / f"{owner}.list"
 
@@ -125,7 +142,7 @@ def remove_owners(owners, *, bump=True):
     base = root()
     if bump:
         # Always, even with nothing listed: a writer may be about to list its first page.
-        _write_atomically(base / "stamp", secrets.token_bytes(12))
+        _new_stamp()
     if owners == "*":
         lists = list((base / "owners").glob("*.list"))
     else:
@@ -160,7 +177,7 @@ def remove_older_than(seconds):
             stale.append(path)
     if stale:
         # The lists keep their names: a later invalidation finds nothing there, which is harmless.
-        _write_atomically(root() / "stamp", secrets.token_bytes(12))
+        _new_stamp()
     for path in stale:
         _remove(str(path.relative_to(www)))
     return len(stale)

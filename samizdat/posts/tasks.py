@@ -1,6 +1,7 @@
 """Background work of the posts app, run by `samizdat worker`."""
 
 from django.conf import settings
+from django.db import connection
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
@@ -29,10 +30,20 @@ def render_post_fragments_task(post_id):
 def queue_fragment_renders(post_ids):
     """After a commit that changed these posts (samizdat.pages.invalidation): queue the rendering of
     the parts of those that readers have read (a post nobody read yet is rendered by its first
-    reader). One UPDATE per post: a post whose rendering is already queued is not queued again, so
-    a burst of comments costs the worker one rendering, not one per comment."""
+    reader). A post whose rendering is already queued is not queued again, so a burst of comments
+    costs the worker one rendering, not one per comment; and since this runs after every comment,
+    it is plain SQL, and a read when nothing is to be queued (an UPDATE would take SQLite's write lock
+    even when it changes no row)."""
     if not settings.SAMIZDAT_POST_FRAGMENTS:
         return
-    for post_id in post_ids:
-        if PostFragment.objects.filter(post_id=post_id, queued=False).exclude(address="").update(queued=True):
-            render_post_fragments_task(post_id)
+    quote = connection.ops.quote_name
+    table = quote(PostFragment._meta.db_table)
+    waiting = f"{quote('post_id')} = %s AND NOT {quote('queued')} AND {quote('address')} <> ''"
+    with connection.cursor() as cursor:
+        for post_id in post_ids:
+            cursor.execute(f"SELECT 1 FROM {table} WHERE {waiting} LIMIT 1", [post_id])
+            if cursor.fetchone() is None:
+                continue
+            cursor.execute(f"UPDATE {table} SET {quote('queued')} = %s WHERE {waiting}", [True, post_id])
+            if cursor.rowcount:
+                render_post_fragments_task(post_id)

@@ -176,6 +176,23 @@ def test_a_new_comment_is_rendered_into_the_parts_before_the_next_reader_comes(
     assert html == page(url, HTTP_COOKIE="sessionid=none")  # what a whole render gives
 
 
+def test_every_edit_through_the_same_service_is_rendered_for_the_next_reader(
+    make_post, worker_at_once, fragments_used, django_assert_num_queries
+):
+    # save_post is decorated with @transaction.atomic: each call is another transaction through the
+    # same atomic block, and each must give the blog a new token and queue the post's rendering.
+    post = make_post(source="The first *draft*.")
+    url = post.get_absolute_url()
+    page(url)
+    for text in ("second", "third"):
+        post.source = f"The *{text}* draft."
+        posts.save_post(post, editor=post.author)
+        fragments_used.clear()
+        with django_assert_num_queries(2):  # from the parts the worker rendered
+            html = page(url)
+        assert fragments_used == [True] and f"<em>{text}</em>" in html
+
+
 def test_parts_of_each_address_are_rendered_again_after_a_like(discussed_post, make_user, fragments_used):
     url = discussed_post.get_absolute_url()
     page(url), page(url, HTTP_HOST="127.0.0.1")

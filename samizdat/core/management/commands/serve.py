@@ -23,7 +23,10 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", "-w", type=int, default=1, help="Worker processes (default 1).")
-        parser.add_argument("--threads", type=int, default=4, help="Threads per worker for blocking Django code.")
+        # Two: a request waiting on something slow (another server, the database) does not hold up
+        # the rest, and fewer threads fight less over the GIL. With 4, a burst of comments took a
+        # third more CPU each and was a third slower (docs/performance.md, "Writes").
+        parser.add_argument("--threads", type=int, default=2, help="Threads per worker for blocking Django code (default 2).")
         parser.add_argument("--with-worker", action="store_true", help="Also run the background task worker.")
         parser.add_argument("--no-collectstatic", action="store_true")
 
