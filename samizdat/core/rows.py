@@ -106,10 +106,7 @@ def _select(model, joins, keys, alias):
     sql = f"SELECT {', '.join(columns.select(db) for columns in parts)} FROM {quote(model._meta.db_table)} t0"
     for number, (other, other_attname, attname) in enumerate(joins, 1):
         sql += (f" LEFT JOIN {quote(other._meta.db_table)} t{number}"
-                f" ON t{number}.{quote(_column(other, other_attname))} = t0.{quote(_column(model, attname))}")
-    where = " AND ".join(f"t0.{quote(_column(model, key))} = %s" for key in keys)
+                f" ON t{number}.{quote(other._meta.get_field(other_attname).column)}"
+                f" = t0.{quote(model._meta.get_field(attname).column)}")
+    where = " AND ".join(f"t0.{quote(model._meta.get_field(key).column)} = %s" for key in keys)
     return sql + f" WHERE {where} LIMIT 1", parts
-
-
-def _column(model, attname):
-    return next(field.column for field in model._meta.concrete_fields if field.attname == attname)

@@ -1,7 +1,9 @@
 """Read-only queries for reblogs: who passed a post on, and where a reblog came from."""
 
+import functools
 from dataclasses import dataclass, field
 
+from django.db import connections
 from django.utils import timezone
 
 from samizdat.blogs.models import Blog
@@ -54,7 +56,10 @@ _IS_SELF = _REBLOGS.width
 _BLOG, _POST, _POST_BLOG = (_IS_SELF + 2 + sum(c.width for c, _f, _i in _JOINED[:n]) for n in range(3))
 
 
-def _reblogs_sql(db):
+@functools.lru_cache(maxsize=None)
+def _reblogs_sql(alias):
+    """The query for a database, built once per process: it runs on every dynamic post page."""
+    db = connections[alias]
     quote = db.ops.quote_name
     fields = {
         "post": Reblog._meta.get_field("post"), "original": Reblog._meta.get_field("original"),
@@ -110,7 +115,7 @@ def reblog_info(post):
     now = db.ops.adapt_datetimefield_value(timezone.now())
     with db.cursor() as cursor:
         cursor.execute(
-            _reblogs_sql(db),
+            _reblogs_sql(db.alias),
             [post.pk, post.pk, post.pk, post.pk, now, Post.Status.PUBLISHED, REBLOGGERS_SHOWN + 1],
         )
         rows = cursor.fetchall()

@@ -1,8 +1,10 @@
 """Read-only queries for likes, follows, profiles and the reader, each a fixed number of queries."""
 
+import functools
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.db import connections
 from django.shortcuts import get_object_or_404
 
 from samizdat.blogs.models import Blog, Membership
@@ -56,7 +58,10 @@ _AVATARS = Columns(Avatar, "a")
 _LIKE_COLUMNS = 7  # before the users' columns
 
 
-def _likes_sql(db):
+@functools.lru_cache(maxsize=None)
+def _likes_sql(alias):
+    """The query for a database, built once per process: it runs on every dynamic post page."""
+    db = connections[alias]
     quote = db.ops.quote_name
     User = get_user_model()
     tables = {"like": Like, "user": User, "avatar": Avatar, "membership": Membership, "blog": Blog}
@@ -84,7 +89,7 @@ def post_likes(post, user=None):
     """
     db = reading(Like)
     with db.cursor() as cursor:
-        cursor.execute(_likes_sql(db), [Role.OWNER, post.pk, LIKERS_SHOWN])
+        cursor.execute(_likes_sql(db.alias), [Role.OWNER, post.pk, LIKERS_SHOWN])
         rows = cursor.fetchall()
     likes = Likes(count=rows[0][0] if rows else 0)
     avatar_user = Avatar._meta.get_field("user")
