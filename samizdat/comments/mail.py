@@ -1,19 +1,19 @@
-"""The emails the comments app sends: built here, sent by the tasks through Django's email backend."""
+"""The emails the comments app sends, built here from their OutgoingEmail rows when the worker sends
+them (samizdat.comments.outbox), so each reflects the comment, post and subscription as they are then."""
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from samizdat.core.links import absolute_url
-from samizdat.posts.models import Post
 
 from . import services
-from .models import Comment, Subscription
+from .models import Comment, OutgoingEmail
 
 
-def _send(to, template, context, *, language, unsubscribe_url=None):
+def _message(to, template, context, *, language, unsubscribe_url=None):
     with translation.override(language):
         subject = " ".join(render_to_string(f"comments/email/{template}_subject.txt", context).split())
         body = render_to_string(f"comments/email/{template}.txt", context)
@@ -22,37 +22,38 @@ def _send(to, template, context, *, language, unsubscribe_url=None):
         # RFC 2369 and RFC 8058: mail clients show an unsubscribe button that POSTs to the link.
         headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [to], headers=headers)
-    message.send()
+    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [to], headers=headers)
 
 
 def _unsubscribe_url(subscription):
     return absolute_url(reverse("comments:unsubscribe", args=[services.unsubscribe_token(subscription)]))
 
 
-def send_confirmation(subscription_id):
+def message_for(email):
+    """The message an OutgoingEmail row stands for, or None when it is no longer wanted."""
+    return _BUILDERS[email.kind](email)
+
+
+def _confirmation(email):
     """Ask the address to confirm its subscription: the one email an unconfirmed address gets."""
-    subscription = Subscription.objects.select_related("blog", "post").filter(pk=subscription_id).first()
+    subscription = email.subscription
     if subscription is None or subscription.confirmed_at:
-        return False
+        return None
     context = {
         "subscription": subscription, "blog": subscription.blog, "post": subscription.post,
         "confirm_url": absolute_url(reverse("comments:confirm", args=[services.confirm_token(subscription)])),
     }
-    _send(subscription.email, "confirm", context, language=subscription.blog.language)
-    return True
+    return _message(subscription.email, "confirm", context, language=subscription.blog.language)
 
 
-def notify_author(comment_id):
+def _author_notice(email):
     """Tell the post's author about a new comment, or one waiting for moderation."""
-    comment = Comment.objects.select_related("post__blog", "post__author").filter(pk=comment_id).first()
+    comment = email.comment
     if comment is None or comment.status not in (Comment.Status.APPROVED, Comment.Status.PENDING):
-        return False
+        return None
     post, author = comment.post, comment.post.author
-    if not author.email or author.pk == comment.user_id:
-        return False
-    if not services.settings_for(post.blog).notify_authors:
-        return False
+    if not author.email or author.pk == comment.user_id or not services.settings_for(post.blog).notify_authors:
+        return None
     # The commenter's email address is never put in the message.
     context = {
         "comment": comment, "post": post, "blog": post.blog,
@@ -61,47 +62,39 @@ def notify_author(comment_id):
         "comment_url": absolute_url(comment.get_absolute_url()),
         "queue_url": absolute_url(reverse("dashboard:comment_list", args=[post.blog.slug]) + "?status=pending"),
     }
-    _send(author.email, "author_notice", context, language=post.blog.language)
-    return True
+    return _message(author.email, "author_notice", context, language=post.blog.language)
 
 
-def notify_subscribers(comment_id):
-    """Email each confirmed follow-up subscriber of the post about an approved comment, once."""
-    comment = Comment.objects.select_related("post__blog").filter(pk=comment_id).first()
-    if comment is None or comment.status != Comment.Status.APPROVED:
-        return 0
-    claimed = Comment.objects.filter(pk=comment.pk, subscribers_notified_at__isnull=True).update(
-        subscribers_notified_at=timezone.now()
-    )
-    if not claimed:
-        return 0
+def _follow_up(email):
+    """Tell a confirmed follow-up subscriber of the post about an approved comment."""
+    comment, subscription = email.comment, email.subscription
+    if comment is None or comment.status != Comment.Status.APPROVED or subscription is None or not subscription.confirmed_at:
+        return None
     post = comment.post
-    subscriptions = Subscription.objects.filter(post=post, kind=Subscription.Kind.REPLIES, confirmed_at__isnull=False)
-    if comment.author_email:
-        subscriptions = subscriptions.exclude(email__iexact=comment.author_email)
-    sent = 0
-    for subscription in subscriptions:
-        context = {
-            "comment": comment, "post": post, "blog": post.blog,
-            "comment_url": absolute_url(comment.get_absolute_url()),
-            "unsubscribe_url": _unsubscribe_url(subscription),
-        }
-        _send(subscription.email, "follow_up", context, language=post.blog.language,
-              unsubscribe_url=context["unsubscribe_url"])
-        sent += 1
-    return sent
+    unsubscribe_url = _unsubscribe_url(subscription)
+    context = {
+        "comment": comment, "post": post, "blog": post.blog,
+        "comment_url": absolute_url(comment.get_absolute_url()), "unsubscribe_url": unsubscribe_url,
+    }
+    return _message(subscription.email, "follow_up", context, language=post.blog.language, unsubscribe_url=unsubscribe_url)
 
 
-def send_new_post(post_id, subscription_id):
-    """Email one confirmed subscriber about one new post."""
-    subscription = Subscription.objects.filter(pk=subscription_id, confirmed_at__isnull=False).first()
-    post = Post.objects.select_related("blog").filter(pk=post_id).first()
-    if subscription is None or post is None or not post.is_live:
-        return False
+def _new_post(email):
+    """Tell a confirmed subscriber of the blog about one new post."""
+    post, subscription = email.post, email.subscription
+    if subscription is None or not subscription.confirmed_at or post is None or not post.is_live:
+        return None
+    unsubscribe_url = _unsubscribe_url(subscription)
     context = {
         "post": post, "blog": post.blog, "post_url": absolute_url(post.get_absolute_url()),
-        "unsubscribe_url": _unsubscribe_url(subscription),
+        "unsubscribe_url": unsubscribe_url,
     }
-    _send(subscription.email, "new_post", context, language=post.blog.language,
-          unsubscribe_url=context["unsubscribe_url"])
-    return True
+    return _message(subscription.email, "new_post", context, language=post.blog.language, unsubscribe_url=unsubscribe_url)
+
+
+_BUILDERS = {
+    OutgoingEmail.Kind.CONFIRMATION: _confirmation,
+    OutgoingEmail.Kind.AUTHOR_NOTICE: _author_notice,
+    OutgoingEmail.Kind.FOLLOW_UP: _follow_up,
+    OutgoingEmail.Kind.NEW_POST: _new_post,
+}

@@ -28,8 +28,10 @@ from samizdat.posts.models import Post
 
 # services and tasks import each other: tasks run services, and services queue tasks once their
 # transaction commits. Neither uses the other while being imported.
-from . import signals, spam, tasks
-from .models import Comment, CommentSettings, Policy, PostDiscussion, PostMailing, Subscription, fingerprint
+from . import outbox, signals, spam, tasks
+from .models import (
+    Comment, CommentSettings, OutgoingEmail, Policy, PostDiscussion, PostMailing, Subscription, fingerprint,
+)
 from .rendering import COMMENT_ATTRIBUTES, count_links, render_comment
 
 logger = logging.getLogger(__name__)
@@ -386,13 +388,15 @@ def _notify_new(comment):
     transaction.on_commit(_wake_notices)
 
 
-def _queue_notices(comment):
-    signals.comment_changed.send_robust(sender=Comment, comment_id=comment.pk)
-    # The tasks check again; not queueing one when the blog mails no author saves a queue write.
+def _notice_emails(comment):
+    """The emails a new comment makes due: its author's notice, and follow-ups when it is approved."""
+    # Checked again when each is sent; not storing one when the blog mails no author saves a write.
+    emails = []
     if comment.status != Comment.Status.SPAM and settings_for(comment.post.blog).notify_authors:
-        tasks.notify_author_task(comment.pk)
+        emails.append(author_notice_email(comment.pk))
     if comment.status == Comment.Status.APPROVED:
-        tasks.notify_subscribers_task(comment.pk)
+        emails += follow_up_emails(comment)
+    return emails
 
 
 NOTICE_LEASE = datetime.timedelta(minutes=5)  # far longer than queueing one comment's tasks takes
@@ -400,26 +404,32 @@ NOTICE_LEASE = datetime.timedelta(minutes=5)  # far longer than queueing one com
 
 def send_due_notices():
     """Queue the notices of new comments that are due (worker); how many comments."""
-    # The queue is another store, so claiming a comment and queueing its tasks cannot be one
-    # transaction. The claim is a lease: a comment stays due until its tasks are queued, and a
-    # claim older than NOTICE_LEASE (its sweep was killed, or lost its database) is taken again.
-    # Two live sweeps never queue one comment twice; a kill after the queueing and before
-    # `notices_due` is cleared does (follow-ups and federation still go once, their tasks check).
+    # A comment's emails are stored (samizdat.comments.outbox) in the transaction that clears
+    # `notices_due`, so they are due from then on whatever happens to this sweep or the queue. The
+    # claim is a lease: two live sweeps never take one comment, and a claim older than NOTICE_LEASE
+    # (its sweep was killed, or lost its database) is taken again. Federation queues its work from
+    # the signal; a queue write lost there is left to its own sweep (federate_due_comments_task).
     sent = 0
     while True:
         now = timezone.now()
         free = Q(notices_due=True) & (Q(notices_claimed_at=None) | Q(notices_claimed_at__lt=now - NOTICE_LEASE))
         due = list(Comment.objects.filter(free).select_related("post__blog__comment_settings").order_by("pk")[:NOTICE_BATCH])
-        for comment in due:
-            if not Comment.objects.filter(free, pk=comment.pk).update(notices_claimed_at=now):
-                continue  # another sweep's
-            try:
-                _queue_notices(comment)
-            except Exception:
-                Comment.objects.filter(pk=comment.pk).update(notices_claimed_at=None)  # the next sweep, then
-                raise
-            Comment.objects.filter(pk=comment.pk).update(notices_due=False)
-            sent += 1
+        email_ids = []
+        try:
+            for comment in due:
+                if not Comment.objects.filter(free, pk=comment.pk).update(notices_claimed_at=now):
+                    continue  # another sweep's
+                try:
+                    with transaction.atomic():
+                        email_ids += outbox.store(_notice_emails(comment))
+                        Comment.objects.filter(pk=comment.pk).update(notices_due=False)
+                except Exception:
+                    Comment.objects.filter(pk=comment.pk).update(notices_claimed_at=None)  # the next sweep, then
+                    raise
+                signals.comment_changed.send_robust(sender=Comment, comment_id=comment.pk)
+                sent += 1
+        finally:
+            outbox.wake(email_ids)
         if len(due) < NOTICE_BATCH:
             return sent
 
@@ -598,16 +608,6 @@ def _valid_email(value):
     return True
 
 
-def _on_commit(task, *args):
-    def enqueue():
-        try:
-            task(*args)
-        except Exception:
-            logger.exception("Could not queue %s%r", task.name, args)
-
-    transaction.on_commit(enqueue)
-
-
 # Reading
 
 
@@ -746,7 +746,7 @@ def moderate(comment, action):
     comment.save(update_fields=["status", "updated_at"])
     _announce(signals.comment_changed, comment.pk)
     if new == Comment.Status.APPROVED and was != new:
-        _on_commit(tasks.notify_subscribers_task, comment.pk)
+        outbox.queue(follow_up_emails(comment))
     return comment
 
 
@@ -781,8 +781,8 @@ def reply_as_member(parent, *, user, body):
             author_name=user.name, author_email=user.email, body=body.strip(),
             html=render_comment(body.strip()), status=Comment.Status.APPROVED,
         )
+        outbox.queue(follow_up_emails(comment))
     _announce(signals.comment_changed, comment.pk)
-    _on_commit(tasks.notify_subscribers_task, comment.pk)
     return comment
 
 
@@ -818,8 +818,9 @@ def subscribe(email, kind, blog, *, post=None):
     now = timezone.now()
     sent = subscription.confirmation_sent_at
     if sent is None or sent < now - CONFIRMATION_RESEND_AFTER:
-        Subscription.objects.filter(pk=subscription.pk).update(confirmation_sent_at=now)
-        _on_commit(tasks.send_confirmation_task, subscription.pk)
+        with transaction.atomic():
+            Subscription.objects.filter(pk=subscription.pk).update(confirmation_sent_at=now)
+            outbox.queue([confirmation_email(subscription.pk, now)])
     return subscription
 
 
@@ -876,10 +877,45 @@ def queue_new_post_emails(now=None):
             subscribers = Subscription.objects.filter(
                 blog_id=post.blog_id, kind=Subscription.Kind.POSTS, confirmed_at__lte=post.published_at
             ).values_list("pk", flat=True)
-            for subscription_id in subscribers:
-                _on_commit(tasks.send_new_post_task, post.pk, subscription_id)
-                announced += 1
+            announced += len(outbox.queue([new_post_email(post.pk, pk) for pk in subscribers]))
     return announced
+
+
+# The emails, one OutgoingEmail row per message and recipient (samizdat.comments.outbox sends them).
+# A row's key names both, so whatever asks for an email twice stores it once.
+
+
+def confirmation_email(subscription_id, asked_at):
+    return OutgoingEmail(key=f"confirm:{subscription_id}:{asked_at.timestamp():.0f}",
+                         kind=OutgoingEmail.Kind.CONFIRMATION, subscription_id=subscription_id)
+
+
+def author_notice_email(comment_id):
+    return OutgoingEmail(key=f"author:{comment_id}", kind=OutgoingEmail.Kind.AUTHOR_NOTICE, comment_id=comment_id)
+
+
+def new_post_email(post_id, subscription_id):
+    return OutgoingEmail(key=f"new_post:{post_id}:{subscription_id}", kind=OutgoingEmail.Kind.NEW_POST,
+                         post_id=post_id, subscription_id=subscription_id)
+
+
+def follow_up_emails(comment):
+    """An approved comment's emails to the post's confirmed follow-up subscribers, the first time it
+    is approved (in the caller's transaction); none after that."""
+    if not Comment.objects.filter(pk=comment.pk, subscribers_notified_at__isnull=True).update(
+        subscribers_notified_at=timezone.now()
+    ):
+        return []
+    subscriptions = Subscription.objects.filter(
+        post_id=comment.post_id, kind=Subscription.Kind.REPLIES, confirmed_at__isnull=False
+    )
+    if comment.author_email:
+        subscriptions = subscriptions.exclude(email__iexact=comment.author_email)
+    return [
+        OutgoingEmail(key=f"follow_up:{comment.pk}:{pk}", kind=OutgoingEmail.Kind.FOLLOW_UP,
+                      comment_id=comment.pk, subscription_id=pk)
+        for pk in subscriptions.values_list("pk", flat=True)
+    ]
 
 
 def describe_count(n):

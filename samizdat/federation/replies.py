@@ -2,10 +2,12 @@
 reply (a Note from the blog's actor naming its writer, guests included), and to the remote author
 it answers; edits send Update, trash, spam and deletion send Delete."""
 
+import datetime
 import hashlib
 import json
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from samizdat.comments.models import Comment
@@ -97,3 +99,54 @@ def comment_deleted(comment_id):
         return None
     _send_delete(record)
     return "Delete"
+
+
+# The comments app's signals wake the tasks above through the queue, which may lose a write, or a
+# worker that had the task in hand may be killed: the sweep finds what followers were never told.
+# It looks a while back only, and leaves alone what changed in the last GRACE (its task is likely
+# still queued: sending it from here too would only send it twice).
+SWEEP_SINCE = datetime.timedelta(days=1)
+GRACE = datetime.timedelta(minutes=2)
+
+
+def unfederated_comments(now=None):
+    """Local comments changed in the last day (not the last GRACE) whose followers were not told:
+    approved on a post followers have, never sent; or sent, then trashed, held or sent to spam."""
+    now = now or timezone.now()
+    live = FederatedPost.State.LIVE
+    missing = Q(status=Comment.Status.APPROVED, post__federation__state=live, federation__isnull=True)
+    withdrawn = Q(federation__state=live) & ~Q(status=Comment.Status.APPROVED)
+    return list(
+        Comment.objects.filter(missing | withdrawn, local=True, notices_due=False,
+                               updated_at__gte=now - SWEEP_SINCE, updated_at__lt=now - GRACE)
+        .order_by("pk").values_list("pk", flat=True)[:200]
+    )
+
+
+def deleted_comments():
+    """The ids of local comments deleted while followers still have them (the Delete never went)."""
+    return list(
+        FederatedComment.objects.filter(comment__isnull=True, state=FederatedPost.State.LIVE)
+        .order_by("pk").values_list("pk", flat=True)[:200]
+    )
+
+
+@transaction.atomic
+def withdraw_deleted(record_id):
+    """Send the Delete of a deleted comment's record, unless another worker just did."""
+    record = FederatedComment.objects.select_for_update(of=("self",)).select_related("blog").filter(
+        pk=record_id, comment__isnull=True, state=FederatedPost.State.LIVE
+    ).first()
+    if record is not None:
+        _send_delete(record)
+    return record is not None
+
+
+def sync_due_comments(now=None):
+    """Tell followers what a lost wake-up left untold about local comments; how many comments."""
+    done = 0
+    for pk in unfederated_comments(now):
+        done += sync_comment(pk) is not None
+    for pk in deleted_comments():
+        done += withdraw_deleted(pk)
+    return done

@@ -71,6 +71,13 @@ def sync_comment_task(comment_id):
     return replies.sync_comment(comment_id)
 
 
+@db_periodic_task(crontab(minute="*/5"))
+def federate_due_comments_task():
+    """Every five minutes, send what a lost wake-up or a killed worker left untold about local
+    comments of the last day (a new comment's Create, a withdrawn one's Delete)."""
+    return replies.sync_due_comments()
+
+
 @db_task()
 def comment_deleted_task(comment_id):
     """Send the Delete of a deleted local comment."""

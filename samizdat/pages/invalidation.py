@@ -57,7 +57,7 @@ EVERYTHING = "*"
 PRIVATE_MODELS = {
     "admin.logentry", "auth.group", "auth.permission", "contenttypes.contenttype", "sessions.session",
     "accounts.attempt", "blogs.invitation", "comments.spamtoken", "comments.subscription",
-    "comments.postmailing", "portability.importeditem", "portability.importjob", "posts.revision",
+    "comments.postmailing", "comments.outgoingemail", "portability.importeditem", "portability.importjob", "posts.revision",
     # Federation's bookkeeping shows only in ActivityPub JSON, which is never stored; remote
     # comments and likes live in the comments and social tables and invalidate as local ones do.
     "federation.localkey", "federation.blogfederation", "federation.remoteactor",

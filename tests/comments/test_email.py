@@ -6,9 +6,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from samizdat.comments import services
-from samizdat.comments.models import Comment, CommentSettings, Policy, Subscription
-from tests.comments.conftest import body_of, link_in
+from samizdat.comments import outbox, services
+from samizdat.comments.models import Comment, CommentSettings, OutgoingEmail, Policy, Subscription
+from tests.comments.conftest import Inbox, body_of, link_in
+from tests.instances import free_port
 
 pytestmark = pytest.mark.usefixtures("immediate_tasks")
 
@@ -152,3 +153,53 @@ def test_unconfirmed_address_gets_no_new_posts(smtp, send, post, make_post, djan
 
 def test_forged_confirmation_link_is_refused(client):
     assert client.get("/comments/subscriptions/confirm/not-a-token/").status_code == 404
+
+
+def test_email_the_smtp_server_could_not_take_goes_on_a_later_try_once(smtp, settings, post, django_capture_on_commit_callbacks):
+    live_port, settings.EMAIL_PORT = settings.EMAIL_PORT, free_port()  # the SMTP server is down
+    with django_capture_on_commit_callbacks(execute=True):
+        services.subscribe("reader@example.test", Subscription.Kind.POSTS, post.blog)
+    email = OutgoingEmail.objects.get()
+    assert (email.state, email.attempts) == (OutgoingEmail.State.PENDING, 1) and email.last_error
+    settings.EMAIL_PORT = live_port  # back up
+    assert outbox.wake_due() == 0  # the next try waits a minute
+    OutgoingEmail.objects.update(next_attempt_at=timezone.now())  # a minute later
+    assert outbox.wake_due() == 1
+    [message] = smtp.wait(1)
+    assert message.envelope_to == ["reader@example.test"] and "Confirm" in message["Subject"]
+    assert outbox.wake_due() == 0
+    assert smtp.wait(2, timeout=1) == [message]
+    assert OutgoingEmail.objects.get().state == OutgoingEmail.State.SENT
+
+
+class RefusingInbox(Inbox):
+    """An SMTP server that knows no mailbox called gone@."""
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.startswith("gone@"):
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def test_address_refused_for_good_is_not_tried_again_and_keeps_no_one_else_waiting(
+    settings, post, django_capture_on_commit_callbacks,
+):
+    from aiosmtpd.controller import Controller
+
+    inbox, port = RefusingInbox(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    try:
+        for address in ("gone@example.test", "here@example.test"):
+            Subscription.objects.create(email=address, kind="posts", blog=post.blog, confirmed_at=post.published_at)
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.queue_new_post_emails() == 2
+        [message] = inbox.wait(1)
+        assert message.envelope_to == ["here@example.test"]
+        states = dict(OutgoingEmail.objects.values_list("subscription__email", "state"))
+        assert states == {"gone@example.test": OutgoingEmail.State.FAILED, "here@example.test": OutgoingEmail.State.SENT}
+    finally:
+        controller.stop()
