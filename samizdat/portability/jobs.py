@@ -3,7 +3,8 @@
 `start_import` stores the upload under DATA_DIR/imports/ (never under media: the file holds
 commenters' email addresses) and queues `run_import`. The worker claims the job with a token of
 its own, imports, and writes how far it has read into the row at most once a second, with a
-heartbeat. If the worker is killed, the job keeps its status "running" with an old heartbeat;
+heartbeat; each batch beats inside its own transaction too, first and last, so however long a
+batch takes, nobody finds a live import's heartbeat stale. If the worker is killed, the job keeps its status "running" with an old heartbeat;
 `resume_stalled_imports` (a sweep every minute, and at worker start) claims it again and reads
 the file from the start: records are stored in batches, each in one transaction, so nothing
 half-written stays, and a re-import updates the records already stored instead of duplicating them.
@@ -82,19 +83,22 @@ def run_import(job_id):
         return _finish(job, token, Status.FAILED, error="interrupted")
     last_beat = [0.0]
 
-    def progress(position):
-        job.records += 1
+    def beat(in_batch=False, position=None):
         now = time.monotonic()
-        if now - last_beat[0] >= 1:
+        if in_batch or now - last_beat[0] >= 1:
             last_beat[0] = now
             _beat(job, token, position)
+
+    def progress(position):
+        job.records += 1
+        beat(position=position)
 
     job.records = 0
     with translation.override(job.language):
         try:
             with open(upload_path(job), "rb") as file:
                 _blog, summary = import_wxr(
-                    file, job.blog.slug, owner=job.requested_by, fetch_media=True, progress=progress
+                    file, job.blog.slug, owner=job.requested_by, fetch_media=True, progress=progress, beat=beat
                 )
         except ImportStopped as exc:
             return _finish(job, token, Status.STOPPED, summary=exc.summary)
@@ -108,10 +112,11 @@ def run_import(job_id):
     return _finish(job, token, Status.DONE, summary=summary)
 
 
-def _beat(job, token, position):
-    alive = ImportJob.objects.filter(pk=job.pk, runner=token).update(
-        bytes_read=position, records=job.records, heartbeat_at=timezone.now()
-    )
+def _beat(job, token, position=None):
+    fields = {"records": job.records, "heartbeat_at": timezone.now()}
+    if position is not None:
+        fields["bytes_read"] = position
+    alive = ImportJob.objects.filter(pk=job.pk, runner=token).update(**fields)
     if not alive:
         raise ImportLost()
 

@@ -145,9 +145,12 @@ class ImportStopped(Exception):
         super().__init__(summary.stopped)
 
 
-def import_wxr(file, blog_slug, *, owner=None, fetch_media=True, progress=None):
+def import_wxr(file, blog_slug, *, owner=None, fetch_media=True, progress=None, beat=None):
     """Import the WXR file object (binary) into the blog `blog_slug`, creating it from the file's channel
-    when it does not exist. Returns (blog, Summary); raises ImportStopped when the file breaks off."""
+    when it does not exist. Returns (blog, Summary); raises ImportStopped when the file breaks off.
+
+    `progress(position)` is called after each record; `beat(in_batch)` inside each batch's
+    transaction, first and last (in_batch=True), and between the steps of the final linking."""
     records = wxr.read(file)
     summary = Summary()
     try:
@@ -163,7 +166,7 @@ def import_wxr(file, blog_slug, *, owner=None, fetch_media=True, progress=None):
         blog = create_blog(blog_slug, (channel.title or blog_slug)[:200], owner=owner,
                            tagline=channel.description[:300], language=language)
         summary.imported["blog"] += 1
-    importer = Importer(blog, summary, editor=owner, fetch_media=fetch_media)
+    importer = Importer(blog, summary, editor=owner, fetch_media=fetch_media, beat=beat)
     try:
         for record in records:
             importer.add(record)
@@ -182,8 +185,9 @@ def import_wxr(file, blog_slug, *, owner=None, fetch_media=True, progress=None):
 class Importer:
     """Stores records read from one file into one blog; `finish` links what refers forward."""
 
-    def __init__(self, blog, summary, *, editor=None, fetch_media=True):
+    def __init__(self, blog, summary, *, editor=None, fetch_media=True, beat=None):
         self.blog, self.summary, self.fetch_media = blog, summary, fetch_media
+        self.beat = beat or (lambda in_batch: None)
         self.editor = editor or (blog.memberships.filter(role=Role.OWNER).first() or blog.memberships.first())
         if self.editor is not None and not isinstance(self.editor, get_user_model()):
             self.editor = self.editor.user
@@ -278,6 +282,10 @@ class Importer:
         if not records:
             return
         with transaction.atomic(), invalidation.changing(self.blog.pk):
+            # A batch may take longer than a heartbeat may be old (media fetched, a slow commit):
+            # beating first holds the job's row until the commit, so a sweep wanting it waits,
+            # and beating last leaves it fresh when the commit lets that sweep look.
+            self.beat(True)
             self._load_mappings(records)
             for record in records:
                 self._store(record)
@@ -285,6 +293,7 @@ class Importer:
             self.term_links = []
             self._store_comments()
             self._save_mappings()
+            self.beat(True)
         self.mappings, self.posts = {}, {}
 
     def _store(self, record):
@@ -580,11 +589,13 @@ class Importer:
         """Link categories to parents, pages to parents and posts to featured images; point content at
         fetched media."""
         for pk, parent_slug in self.category_parents:
+            self.beat(False)
             with transaction.atomic():
                 parent = Category.objects.filter(blog=self.blog, slug=_term_slug(parent_slug, "")).first()
                 with invalidation.changing(self.blog.pk):
                     Category.objects.filter(pk=pk).update(parent=parent)
         for pk, parent_id in self.page_parents:
+            self.beat(False)
             mapping = self._mapping(Kind.POST, parent_id)
             parent = Post.objects.filter(pk=mapping.object_id, blog=self.blog).first() if mapping else None
             post = Post.objects.filter(pk=pk).first()
@@ -595,6 +606,7 @@ class Importer:
             elif parent.pk != pk:
                 post_services.link_post(post, parent=parent)
         for pk, attachment_id in self.featured:
+            self.beat(False)
             mapping = self._mapping(Kind.ATTACHMENT, attachment_id)
             post = Post.objects.filter(pk=pk).first()
             if post is None:
@@ -613,6 +625,7 @@ class Importer:
         pattern = re.compile("|".join(re.escape(url) for url in sorted(self.media_urls, key=len, reverse=True)))
         ids = ImportedItem.objects.filter(blog=self.blog, kind=Kind.POST).values_list("object_id", flat=True)
         for post in Post.objects.filter(pk__in=list(ids)):
+            self.beat(False)
             if pattern.search(post.source):
                 post.source = pattern.sub(lambda m: self.media_urls[m.group(0)], post.source)
                 post_services.save_post(post, editor=self.editor or post.author, announce=False)

@@ -1,6 +1,7 @@
 """Comments in Debian's Chromium: a guest's comment through moderation, a reply, and email follow-ups."""
 
 import pytest
+from playwright.sync_api import expect
 
 from samizdat.comments import services
 from samizdat.comments.models import Comment, CommentSettings, Policy
@@ -62,7 +63,7 @@ def test_reader_replies_in_a_thread(new_context, live_server, make_blog, make_po
     page = new_context(java_script_enabled=False).new_page()
     page.goto(live_server.url + post.get_absolute_url())
     page.locator(f"#comment-{top.pk}").get_by_role("link", name="Reply").click()
-    assert page.get_by_role("heading", name="Reply to Olga").is_visible()
+    expect(page.get_by_role("heading", name="Reply to Olga")).to_be_visible()
     leave_comment(page, "The branch secretaries did.", name="Ivan", email="ivan@example.test")
 
     reply = page.locator(f"#comment-{top.pk} ol.children > li.comment")
@@ -88,7 +89,7 @@ def test_subscriber_confirms_by_email_link_gets_a_follow_up_and_unsubscribes(
 
     page.goto(link_in(confirmation, "/confirm/"))
     page.get_by_role("button", name="Confirm subscription").click()
-    assert page.get_by_text("your subscription is confirmed").is_visible()
+    expect(page.get_by_text("your subscription is confirmed")).to_be_visible()
 
     services.submit_comment(post, services.Submission(body="Me too.", name="Olga", email="o@example.test", elapsed=60))
     follow_up = smtp.wait(2)[1]
@@ -96,6 +97,6 @@ def test_subscriber_confirms_by_email_link_gets_a_follow_up_and_unsubscribes(
 
     page.goto(link_in(follow_up, "/unsubscribe/"))
     page.get_by_role("button", name="Unsubscribe").click()
-    assert page.get_by_text("You are unsubscribed").is_visible()
+    expect(page.get_by_text("You are unsubscribed")).to_be_visible()
     services.submit_comment(post, services.Submission(body="Still here.", name="Olga", email="o@example.test", elapsed=60))
     assert len(smtp.wait(3, timeout=2)) == 2

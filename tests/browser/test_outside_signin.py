@@ -6,6 +6,7 @@ import json
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from samizdat.comments.models import CommentSettings, Policy
 from samizdat.config.settings import signin_providers_from_json
@@ -76,6 +77,6 @@ def test_reader_signs_in_with_the_provider_comments_and_logs_out(new_context, li
 
     form.get_by_role("button", name="Log Out").click()
     page.wait_for_load_state()
-    assert "You are commenting using" not in page.locator("#respond").inner_text()
-    assert page.get_by_label("Email:", exact=True).is_visible()
-    assert page.get_by_role("button", name="Log in with Test Provider").is_visible()
+    expect(page.locator("#respond")).not_to_contain_text("You are commenting using")
+    expect(page.get_by_label("Email:", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="Log in with Test Provider")).to_be_visible()

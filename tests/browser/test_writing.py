@@ -1,6 +1,7 @@
 """A writer signs in, writes and publishes in the dashboard editor; an anonymous reader reads it."""
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -22,7 +23,7 @@ def test_post_written_and_published_in_dashboard_is_readable_anonymously(
     page.get_by_label("Tags").fill("cranes, port")
     page.get_by_role("button", name="Publish", exact=True).click()
     page.wait_for_load_state()
-    assert page.get_by_text("Published.").is_visible()
+    expect(page.get_by_text("Published.")).to_be_visible()
     address = page.get_by_role("link", name="View on the blog").get_attribute("href")
 
     reader = new_context(java_script_enabled=False).new_page()

@@ -14,6 +14,8 @@ from samizdat.portability.models import ImportJob
 from samizdat.portability.wordpress import import_wxr
 from samizdat.posts.models import Post
 
+from tests.instances import make_instance, scratch_database_url, wait_for  # noqa: F401
+
 from .conftest import item, wxr
 
 pytestmark = pytest.mark.django_db
@@ -167,3 +169,64 @@ def test_import_that_keeps_killing_its_worker_is_given_up(owner_client):
     assert jobs.run_import(job.pk) == "failed"
     html = owner_client.get(reverse("dashboard:import_job", args=["union", job.pk])).content.decode()
     assert "The import failed" in html and not Post.objects.exists()
+
+
+SLOW_BATCH_IMPORT = """
+import pathlib, time
+from django.conf import settings
+from django.core.files import File
+from django.db.models.signals import post_save
+from samizdat.accounts.services import create_user
+from samizdat.blogs.services import create_blog
+from samizdat.portability import jobs
+from samizdat.posts.models import Post
+user = create_user("owner", "a long test passphrase 42", email="owner@example.test")
+blog = create_blog("union", "Union", owner=user)
+with open({path!r}, "rb") as f:
+    job = jobs.start_import(blog, File(f, name="export.xml"), user)
+here = pathlib.Path(settings.DATA_DIR)
+
+def slow_batch(sender, **kwargs):
+    # The batch's first post: keep the batch open (as a slow commit would) until the sweep acts.
+    if not (here / "in-batch").exists():
+        (here / "in-batch").write_text(str(job.pk))
+        for _ in range(600):
+            if (here / "sweeping").exists():
+                break
+            time.sleep(0.1)
+        time.sleep(1)  # the sweep's worker is claiming the job now
+
+post_save.connect(slow_batch, sender=Post)
+print(jobs.run_import(job.pk))
+"""
+SWEEP = """
+import pathlib, time
+from django.conf import settings
+from samizdat.portability import jobs
+here = pathlib.Path(settings.DATA_DIR)
+pk = int((here / "in-batch").read_text())
+for _ in range(300):  # the minute's sweep, until the heartbeat looks stale and it queues the job
+    if jobs.resume_stalled_imports():
+        break
+    time.sleep(0.1)
+(here / "sweeping").touch()
+print(jobs.run_import(pk))  # what a worker does with the queued task
+"""
+
+
+def test_import_in_a_batch_longer_than_the_heartbeat_may_be_old_is_not_taken_over(make_instance, tmp_path):
+    # Real processes, so the importer and the sweep each have their own database connection.
+    path = tmp_path / "export.xml"
+    path.write_bytes(generated(posts=3, comments=2))
+    instance = make_instance()
+    instance.env["SAMIZDAT_IMPORT_STALE_SECONDS"] = "2"
+    importer = instance.start("shell", "--no-imports", "-c", SLOW_BATCH_IMPORT.format(path=str(path)), log_name="import.log")
+    assert wait_for(lambda: (instance.data_dir / "in-batch").exists(), timeout=60, interval=0.1), importer.log_path.read_text()
+    swept = instance.python(SWEEP)
+    assert importer.wait(timeout=60) == 0
+    ran = importer.log_path.read_text().strip().splitlines()[-1]
+    job = instance.python("from samizdat.portability.models import ImportJob\n"
+                          "j = ImportJob.objects.get(); print(j.status, j.attempts)")
+    # The sweep found the heartbeat stale, but the import was alive: its own worker finished it.
+    assert (ran, swept, job) == ("done", "None", "done 1")
+    assert instance.python("from samizdat.posts.models import Post; print(Post.objects.count())") == "3"
