@@ -99,3 +99,24 @@ def unfederated_posts(since):
         Post.objects.posts().live().filter(published_at__gte=since, federation__isnull=True)
         .values_list("pk", flat=True)[:200]
     )
+
+
+def withdrawn_posts():
+    """Posts followers still have that are no longer here to see (deleted, unpublished, made private)
+    though their Delete never went (a lost wake-up): the ids of their records."""
+    return list(
+        FederatedPost.objects.filter(state=FederatedPost.State.LIVE).exclude(post__in=Post.objects.posts().live())
+        .order_by("pk").values_list("pk", flat=True)[:200]
+    )
+
+
+@transaction.atomic
+def withdraw(record_id):
+    """Send the Delete of a post in `withdrawn_posts`, unless another worker just did (or it is back)."""
+    record = FederatedPost.objects.select_for_update(of=("self",)).select_related("blog").filter(
+        pk=record_id, state=FederatedPost.State.LIVE
+    ).first()
+    if record is None or Post.objects.posts().live().filter(pk=record.post_id).exists():
+        return False
+    _send_delete(record)
+    return True

@@ -5,8 +5,8 @@ import json
 import pytest
 from django.utils import timezone
 
-from samizdat.federation import publishing
-from samizdat.federation.models import Follower, RemoteActor
+from samizdat.federation import publishing, tasks
+from samizdat.federation.models import FederatedPost, Follower, RemoteActor
 from samizdat.posts import services as post_services
 from samizdat.posts.models import Post
 from tests.comments.conftest import immediate_tasks  # noqa: F401
@@ -103,3 +103,21 @@ def test_sweep_sends_posts_whose_wake_up_was_lost(blog, remote, make_post):
     assert publishing.unfederated_posts(timezone.now() - timezone.timedelta(days=1)) == [post.pk]
     publishing.sync_post(post.pk)
     assert publishing.unfederated_posts(timezone.now() - timezone.timedelta(days=1)) == []
+
+
+def test_sweep_sends_the_delete_of_posts_whose_wake_up_was_lost(blog, remote, make_post, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        kept, deleted, unpublished = (make_post(blog, title=t) for t in ("Kept", "Gone", "Draft again"))
+    gone = {FederatedPost.objects.get(post=p).ap_id for p in (deleted, unpublished)}
+    remote.received.clear()
+    # No on_commit here: their signals never fired, as when the process died after the commit.
+    post_services.delete_post(deleted)
+    post_services.unpublish_post(unpublished, editor=unpublished.author)
+    assert sent(remote) == []
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.federate_due_posts_task()
+    assert sorted(a["type"] for a in sent(remote)) == ["Delete", "Delete"]
+    assert {a["object"]["id"] for a in sent(remote)} == gone
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.federate_due_posts_task()
+    assert len(sent(remote)) == 2  # once

@@ -1,11 +1,14 @@
 """Local comments on a federated post go out as replies, guests' ones on behalf of the blog."""
 
+import datetime
 import json
 
 import pytest
+from django.utils import timezone
 
 from samizdat.comments import services as comments
 from samizdat.comments.models import Comment, CommentSettings, Policy
+from samizdat.federation import replies
 from samizdat.federation.models import Follower, RemoteActor
 from samizdat.posts.models import Post
 from tests.comments.conftest import immediate_tasks  # noqa: F401
@@ -116,3 +119,31 @@ def test_blog_inbox_reads_as_an_empty_collection(client, make_blog):
     response = client.get("/@dispatch/ap/inbox", HTTP_ACCEPT="application/activity+json")
     assert response.status_code == 200, response.content[:300]
     assert response.json()["type"] == "OrderedCollection" and response.json()["totalItems"] == 0
+
+
+def test_sweep_sends_what_lost_wake_ups_left_untold_about_comments(setup, remote, django_capture_on_commit_callbacks):
+    post = setup
+    with django_capture_on_commit_callbacks(execute=True):
+        trashed, deleted = guest(post, "One"), guest(post, "Two", name="Ivan")
+    gone = {f"http://127.0.0.1:8000/ap/comments/{c.pk}" for c in (trashed, deleted)}
+    remote.received.clear()
+    # No on_commit here: their wake-ups never came, as when the process died after the commit.
+    comments.moderate(trashed, "trash")
+    comments.moderate(deleted, "delete")
+    new = guest(post, "Three", name="Olga")
+    Comment.objects.filter(pk=new.pk).update(notices_due=False)  # its sweep died at the queue write
+    assert sent(remote) == []
+    later = timezone.now() + replies.GRACE + datetime.timedelta(seconds=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert replies.sync_due_comments(now=later) == 3
+    assert sorted((a["type"], a["object"]["id"]) for a in sent(remote)) == sorted(
+        [("Create", f"http://127.0.0.1:8000/ap/comments/{new.pk}"), *(("Delete", ap_id) for ap_id in gone)]
+    )
+    assert replies.sync_due_comments(now=later) == 0
+
+
+def test_sweep_leaves_a_comment_changed_moments_ago_to_its_own_task(setup, remote):
+    new = guest(setup, "Three", name="Olga")
+    Comment.objects.filter(pk=new.pk).update(notices_due=False)
+    assert replies.unfederated_comments() == []
+    assert replies.unfederated_comments(now=timezone.now() + replies.GRACE + datetime.timedelta(seconds=1)) == [new.pk]
