@@ -1,10 +1,12 @@
 """Posts going out to followers: Create when published, Update when edited, Delete when
 unpublished, made private or deleted. Pages, drafts and private posts never leave."""
 
+import datetime
 import hashlib
 import json
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from samizdat.posts.models import Post
@@ -98,6 +100,25 @@ def unfederated_posts(since):
     return list(
         Post.objects.posts().live().filter(published_at__gte=since, federation__isnull=True)
         .values_list("pk", flat=True)[:200]
+    )
+
+
+# A wake-up lost after an edit (the process killed after its commit, a failed queue write) leaves
+# followers with the old text: the sweep looks a day back for posts saved after followers last heard
+# of them, leaving alone the last GRACE (their own task is likely still queued). sync_post sends an
+# Update only if what followers see changed.
+SWEEP_SINCE = datetime.timedelta(days=1)
+GRACE = datetime.timedelta(minutes=2)
+
+
+def edited_posts(now=None):
+    """Live posts followers have that were saved in the last day after they were last sent."""
+    now = now or timezone.now()
+    return list(
+        Post.objects.posts().live().filter(
+            federation__state=FederatedPost.State.LIVE, updated_at__gt=F("federation__sent_at"),
+            updated_at__gte=now - SWEEP_SINCE, updated_at__lt=now - GRACE,
+        ).order_by("pk").values_list("pk", flat=True)[:200]
     )
 
 

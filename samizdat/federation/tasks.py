@@ -59,10 +59,10 @@ def post_deleted_task(post_id, url):
 @db_periodic_task(crontab(minute="*/5"))
 def federate_due_posts_task():
     """Every five minutes, send the posts of the last day that were published but never sent
-    (a scheduled post published by the sweep, a wake-up lost), and the Delete of posts followers
-    still have though they are gone from here (a wake-up lost)."""
+    (a scheduled post published by the sweep, a wake-up lost), the Update of posts edited since
+    they were sent, and the Delete of posts followers still have though they are gone from here."""
     since = timezone.now() - datetime.timedelta(days=1)
-    for pk in publishing.unfederated_posts(since):
+    for pk in publishing.unfederated_posts(since) + publishing.edited_posts():
         publishing.sync_post(pk)
     for pk in publishing.withdrawn_posts():
         publishing.withdraw(pk)

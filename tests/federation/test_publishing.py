@@ -121,3 +121,20 @@ def test_sweep_sends_the_delete_of_posts_whose_wake_up_was_lost(blog, remote, ma
     with django_capture_on_commit_callbacks(execute=True):
         tasks.federate_due_posts_task()
     assert len(sent(remote)) == 2  # once
+
+
+def test_sweep_sends_the_update_of_a_post_whose_wake_up_was_lost_once(blog, remote, make_post, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        post = make_post(blog, title="Heat survey")
+    remote.received.clear()
+    post.source = "Corrected: the survey runs until Friday."
+    post_services.save_post(post, editor=post.author)  # no on_commit here: the signal never fired
+    assert publishing.edited_posts() == []  # its own task may still be queued
+    later = timezone.now() + publishing.GRACE + timezone.timedelta(seconds=1)
+    assert publishing.edited_posts(later) == [post.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        for pk in publishing.edited_posts(later):
+            publishing.sync_post(pk)
+    [update] = sent(remote)
+    assert update["type"] == "Update" and "until Friday" in update["object"]["content"]
+    assert publishing.edited_posts(later) == []
