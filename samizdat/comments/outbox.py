@@ -83,20 +83,22 @@ def wake(email_ids):
 
 def send_many(email_ids):
     """Send each of these emails that is due, over one SMTP connection; how many went."""
+    # Read in one query; each is claimed (compare-and-set) before it is sent, so one another worker
+    # took or sent meanwhile is left alone.
+    emails = OutgoingEmail.objects.select_related(
+        "comment__post__blog", "comment__post__author", "subscription__blog", "subscription__post", "post__blog",
+    ).filter(pk__in=email_ids, state=OutgoingEmail.State.PENDING).order_by("pk")
     connection = get_connection()
     try:
-        return sum(send(pk, connection) for pk in email_ids)
+        return sum(send(email, connection) for email in emails)
     finally:
         connection.close()
 
 
-def send(email_id, connection, *, now=None):
+def send(email, connection, *, now=None):
     """Send one email if it is due and nobody else is sending it; True when the SMTP server took it."""
     now = now or timezone.now()
-    email = OutgoingEmail.objects.select_related(
-        "comment__post__blog", "comment__post__author", "subscription__blog", "subscription__post", "post__blog",
-    ).filter(pk=email_id, state=OutgoingEmail.State.PENDING).first()
-    if email is None or email.next_attempt_at > now:
+    if email.next_attempt_at > now:
         return False
     # Claim it, compare-and-set: of several workers (or a task and the sweep) finding it due, one sends it.
     claimed = OutgoingEmail.objects.filter(
