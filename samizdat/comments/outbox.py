@@ -106,15 +106,19 @@ def send(email, connection, *, now=None):
     ).update(next_attempt_at=now + _lease())
     if not claimed:
         return False
-    message = mail.message_for(email)
-    if message is None:
-        OutgoingEmail.objects.filter(pk=email.pk).update(state=OutgoingEmail.State.SKIPPED)
-        return False
     attempts = email.attempts + 1
     try:
+        message = mail.message_for(email)
+        if message is None:
+            OutgoingEmail.objects.filter(pk=email.pk).update(state=OutgoingEmail.State.SKIPPED)
+            return False
         connection.open()  # once: later emails of the batch reuse the connection
         connection.send_messages([message])
-    except (smtplib.SMTPException, OSError) as exc:
+    except Exception as exc:
+        # A bug in building one email (not only the SMTP server's refusal) must not stop the batch,
+        # nor have the email tried every few minutes for ever.
+        if not isinstance(exc, (smtplib.SMTPException, OSError)):
+            logger.exception("Email %s could not be built or sent", email.key)
         connection.close()  # reopened, if it can be, for the next email
         give_up = now - email.created_at > GIVE_UP_AFTER or _refused_for_good(exc)
         OutgoingEmail.objects.filter(pk=email.pk).update(

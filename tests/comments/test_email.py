@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from samizdat.comments import outbox, services
+from samizdat.comments import outbox, services, tasks
 from samizdat.comments.models import Comment, CommentSettings, OutgoingEmail, Policy, Subscription
 from tests.comments.conftest import Inbox, body_of, link_in
 from tests.instances import free_port
@@ -203,3 +203,15 @@ def test_address_refused_for_good_is_not_tried_again_and_keeps_no_one_else_waiti
         assert states == {"gone@example.test": OutgoingEmail.State.FAILED, "here@example.test": OutgoingEmail.State.SENT}
     finally:
         controller.stop()
+
+
+def test_email_task_queued_before_emails_were_rows_still_sends_its_email_once(smtp, post):
+    CommentSettings.objects.create(blog=post.blog, policy=Policy.OPEN)
+    comment = Comment.objects.create(
+        post=post, depth=1, author_name="Vera", body="Is the picket on?", html="<p>Is the picket on?</p>",
+        status=Comment.Status.APPROVED,
+    )
+    tasks.notify_author_task(comment.pk)
+    tasks.notify_author_task(comment.pk)  # the old tasks were retried: the email goes once all the same
+    [message] = smtp.wait(2, timeout=2)
+    assert message.envelope_to == [post.author.email] and "Is the picket on?" in body_of(message)
