@@ -84,6 +84,7 @@ def measure(args, facts, call):
         for q in queries.captured_queries:
             print(q["time"], q["sql"][:400])
     profiler = cProfile.Profile(time.perf_counter if args.wall else time.process_time) if args.profile else None
+    server = server_cpu(args.database_url)
     cpu, wall = time.process_time(), time.perf_counter()
     if profiler:
         profiler.enable()
@@ -92,6 +93,7 @@ def measure(args, facts, call):
     if profiler:
         profiler.disable()
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    server = server_cpu(args.database_url) - server
 
     from samizdat.comments.models import Comment
 
@@ -100,8 +102,25 @@ def measure(args, facts, call):
     print(f"{engine}: {args.comments} comments, {cpu * 1000 / args.comments:.2f} ms CPU and "
           f"{wall * 1000 / args.comments:.2f} ms wall per comment; {stored} stored "
           f"({args.warmup + args.comments} sent)")
+    if args.database_url:
+        print(f"PostgreSQL's own processes on this machine: {server * 1000 / args.comments:.2f} ms CPU per comment")
     if profiler:
         pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
+
+
+def server_cpu(database_url):
+    """CPU seconds used so far by every PostgreSQL process on this machine (0 without one)."""
+    if not database_url:
+        return 0.0
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)
+        except OSError:
+            continue
+        if fields[0].split("(", 1)[1].startswith("postgres"):
+            total += sum(int(v) for v in fields[1].split()[11:13])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 if __name__ == "__main__":
