@@ -53,11 +53,15 @@ def _counts(token_set):
     """{token: (spam, ham)} of the learnt ones among `token_set`. Plain SQL: every comment asks,
     and building the ORM's query cost more CPU than running it."""
     token_list = list(token_set)
-    sql = "SELECT token, spam, ham FROM {} WHERE token IN ({})".format(
-        connection.ops.quote_name(SpamToken._meta.db_table), ", ".join(["%s"] * len(token_list))
-    )
+    table = connection.ops.quote_name(SpamToken._meta.db_table)
+    if connection.vendor == "postgresql":
+        # One statement whatever the number of tokens, so PostgreSQL prepares it once rather
+        # than one per length, each crowding others out of the connection's prepared ones.
+        sql, params = f"SELECT token, spam, ham FROM {table} WHERE token = ANY(%s)", [token_list]
+    else:
+        sql, params = f"SELECT token, spam, ham FROM {table} WHERE token IN ({', '.join(['%s'] * len(token_list))})", token_list
     with connection.cursor() as cursor:
-        cursor.execute(sql, token_list)
+        cursor.execute(sql, params)
         return {token: (spam, ham) for token, spam, ham in cursor.fetchall()}
 
 

@@ -14,12 +14,14 @@ urlpatterns = [
     path("dashboard/", include("samizdat.api.webmention_dashboard_urls")),
     path("accounts/", include("allauth.urls")),
     path("dashboard/", include("samizdat.dashboard.urls")),
+    # Comment posting early: its paths match nothing else, and every include tried before it is
+    # a dozen patterns more to try for each comment.
+    path("", include("samizdat.comments.urls")),
     path("", include("samizdat.federation.urls")),
     path("", include("samizdat.provider.oauth_urls")),
     path("", include("samizdat.provider.urls")),
     path("", include("samizdat.api.urls")),
     path("", include("samizdat.feeds.urls")),
-    path("", include("samizdat.comments.urls")),
     path("", include("samizdat.social.urls")),
     path("", include("samizdat.portability.urls")),
     path("", include("samizdat.posts.urls")),

@@ -14,6 +14,7 @@ removes the listed files. So either the invalidation sees the new file in the li
 or the writer sees the new stamp and removes its file itself.
 """
 
+import glob
 import gzip
 import hashlib
 import os
@@ -139,25 +140,29 @@ def remove_owners(owners, *, bump=True):
     """Remove every page stored for these owners ("*": all of them).
 
     `bump`: change the stamp first, so that a page being written meanwhile removes itself."""
-    base = root()
     if bump:
         # Always, even with nothing listed: a writer may be about to list its first page.
         _new_stamp()
+    owners_dir = os.path.join(settings.SAMIZDAT_PAGES_DIR, "owners")
     if owners == "*":
-        lists = list((base / "owners").glob("*.list"))
+        lists = glob.glob(os.path.join(glob.escape(owners_dir), "*.list"))
     else:
-        lists = [_owner_list(owner) for owner in owners]
+        # Plain strings, not Path: this runs twice after every comment, mostly to find no list.
+        lists = [os.path.join(owners_dir, f"{owner}.list") for owner in owners]
     removed = 0
     for listing in lists:
-        taken = listing.with_name(f"{listing.name}.{secrets.token_hex(6)}.old")
+        # Taken away under a name of its own: a page listed from now on goes in a new list.
+        taken = f"{listing}.{secrets.token_hex(6)}.old"
         try:
             os.replace(listing, taken)
         except FileNotFoundError:
             continue
-        for name in set(taken.read_text(encoding="utf-8").split()):
+        with open(taken, encoding="utf-8") as f:
+            names = set(f.read().split())
+        for name in names:
             _remove(name)
             removed += 1
-        taken.unlink()
+        os.unlink(taken)
     return removed
 
 
