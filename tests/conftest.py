@@ -3,6 +3,7 @@
 import itertools
 
 import pytest
+from django.test import override_settings
 from django.utils import timezone
 
 from samizdat.accounts.services import create_user
@@ -14,6 +15,14 @@ from tests.instances import drop_templates
 
 _counter = itertools.count(1)
 PASSWORD = "a long test passphrase 42"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_passwords():
+    # Argon2 is slow on purpose (about a quarter of a second a hash) and the suite makes thousands
+    # of users. The product's hashers have their own test (tests/accounts/test_passwords.py).
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -1,13 +1,8 @@
-"""Account fixtures: the real SMTP server and immediate tasks of the comment tests, fast hashes."""
+"""Account fixtures: the real SMTP server and immediate tasks of the comment tests."""
 
 import pytest
 
 from tests.comments.conftest import body_of, immediate_tasks, link_in, smtp  # noqa: F401 (fixtures)
-
-
-@pytest.fixture
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

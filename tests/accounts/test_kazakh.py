@@ -21,7 +21,6 @@ from tests.catalogues import placeholders, read_po
 from tests.comments.conftest import body_of
 from tests.conftest import PASSWORD
 
-pytestmark = pytest.mark.usefixtures("fast_passwords")
 
 ALLAUTH_RU = Path(allauth.__file__).parent / "locale" / "ru" / "LC_MESSAGES" / "django.po"
 OURS_KK = Path(settings.LOCALE_PATHS[0]) / "kk" / "LC_MESSAGES" / "django.po"

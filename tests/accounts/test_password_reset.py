@@ -1,12 +1,10 @@
 """Password reset by email (a real SMTP server), limited per typed address and per client address."""
 
-import pytest
 from django.test import Client
 
 from tests.accounts.conftest import link_in, path_of
 from tests.conftest import PASSWORD
 
-pytestmark = pytest.mark.usefixtures("fast_passwords")
 NEW = "another long passphrase 77"
 
 

@@ -1,6 +1,5 @@
 """Sign-up as the instance admin chose (closed, by invitation, open), verified by email, limited per address."""
 
-import pytest
 from allauth.account.models import EmailAddress
 from django.test import Client
 
@@ -9,7 +8,6 @@ from samizdat.blogs.roles import Role
 from samizdat.blogs.services import invite
 from tests.accounts.conftest import link_in, path_of
 
-pytestmark = pytest.mark.usefixtures("fast_passwords")
 PASSWORD = "a long test passphrase 42"
 
 

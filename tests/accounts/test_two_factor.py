@@ -8,7 +8,6 @@ from django.test import Client
 
 from tests.conftest import PASSWORD
 
-pytestmark = pytest.mark.usefixtures("fast_passwords")
 
 
 @pytest.fixture

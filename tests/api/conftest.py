@@ -11,11 +11,6 @@ from samizdat.blogs.roles import Role
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _no_api_rate_limits(settings):
     # Sweeps of bad input send hundreds of writes and wrong credentials from one address in
     # seconds; the limits have their own tests (test_rate_limits.py), which set them again.

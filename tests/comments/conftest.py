@@ -11,11 +11,6 @@ from samizdat.comments.models import CommentSettings, Policy
 from tests.instances import free_port
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def started(post, seconds_ago=60):
     """A form token as if the page had been loaded `seconds_ago`."""
     return signing.dumps([post.pk, time.time() - seconds_ago], salt=STARTED_SALT)

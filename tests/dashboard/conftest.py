@@ -9,12 +9,6 @@ from samizdat.blogs.services import invite
 from samizdat.posts.models import Category, Media, Post, Tag
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Argon2 is slow on purpose; these tests make many users.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(make_user, make_blog, member, make_post):
     owner = make_user()

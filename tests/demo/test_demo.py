@@ -44,9 +44,6 @@ FEATURES = {
 }
 
 
-FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture(scope="module")
 def demo_media_root(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo, loaded once for this module (it takes seconds), and taken away after it.
@@ -56,7 +53,7 @@ def demo_media_root(django_db_setup, django_db_blocker, tmp_path_factory):
     media_root = tmp_path_factory.mktemp("demo-media")
     # The demo fetches nothing: its outside reblog is stored text.
     offline = mock.patch("samizdat.core.http.fetch", side_effect=AssertionError("the demo fetched a URL"))
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media_root, PASSWORD_HASHERS=FAST_HASHER):
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media_root):
         with offline:
             load_demo(progress=lambda line: None)
         yield media_root
@@ -67,7 +64,6 @@ def demo_media_root(django_db_setup, django_db_blocker, tmp_path_factory):
 @pytest.fixture
 def demo(db, settings, demo_media_root):
     settings.MEDIA_ROOT = demo_media_root
-    settings.PASSWORD_HASHERS = FAST_HASHER
 
 
 def test_parse_document_reads_header_then_markdown():

@@ -8,11 +8,6 @@ from samizdat.blogs.models import Blog
 from samizdat.demo.services import DEMO_PASSWORD, DEMO_USERNAME
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_demo_command_if_empty_leaves_existing_blogs_alone(make_blog, capsys):
     make_blog("ours")
     call_command("demo", "--if-empty")

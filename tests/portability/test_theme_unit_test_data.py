@@ -48,9 +48,7 @@ def gmt(text):
 def imported(django_db_setup, django_db_blocker, tmp_path_factory):
     """The fixture imported once for the module (it takes a couple of seconds), removed after it."""
     media_root = tmp_path_factory.mktemp("wxr-media")
-    with django_db_blocker.unblock(), override_settings(
-        MEDIA_ROOT=media_root, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
-    ):
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media_root):
         with FIXTURE.open("rb") as stream:
             blog, summary = import_wxr(stream, "themetest", fetch_media=False)
         yield blog.pk, summary

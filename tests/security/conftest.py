@@ -20,11 +20,6 @@ from samizdat.social.services import follow_blog, like_post
 MARKER = "leakcheck"
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def png(width=40, height=20):
     out = io.BytesIO()
     Image.new("RGB", (width, height), (30, 90, 200)).save(out, format="PNG")
