@@ -69,7 +69,8 @@ class Comment(models.Model):
         SPAM = "spam", _("Spam")
         TRASH = "trash", _("Trash")
 
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    # No index of its own: (post, status, created_at) below starts with it.
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments", db_index=False)
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
     )
@@ -83,7 +84,7 @@ class Comment(models.Model):
     author_url = models.URLField(_("website"), max_length=200, blank=True)
     body = models.TextField(_("comment"))
     html = models.TextField(editable=False)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     # Why the comment was held or sent to spam, as codes from services.HOLD_REASONS.
     reasons = models.JSONField(default=list, blank=True)
     spam_score = models.FloatField(null=True, blank=True)
@@ -103,7 +104,7 @@ class Comment(models.Model):
     # Set when follow-up subscribers have been emailed about this comment (once only).
     subscribers_notified_at = models.DateTimeField(null=True, blank=True)
     # The body's digest up to case and spacing, which the duplicate check looks up (set on save).
-    fingerprint = models.CharField(max_length=32, blank=True, editable=False, db_index=True)
+    fingerprint = models.CharField(max_length=32, blank=True, editable=False)
     # A new comment's notices (author's email, follow-ups, federation) are still to be sent:
     # set in the comment's own INSERT, cleared by the worker's sweep (services.send_due_notices).
     notices_due = models.BooleanField(default=False, editable=False)
@@ -117,8 +118,12 @@ class Comment(models.Model):
                 fields=["post", "nonce"], condition=~Q(nonce=""), name="one_comment_per_form_submission"
             )
         ]
+        # In Meta rather than db_index=True: on PostgreSQL that adds a second, LIKE-only copy of a
+        # text column's index, which no query uses and every comment's INSERT would fill.
         indexes = [
             models.Index(fields=["post", "status", "created_at"]),
+            models.Index(fields=["status"], name="comment_status"),
+            models.Index(fields=["fingerprint"], name="comment_fingerprint"),
             models.Index(fields=["ip", "created_at"]),
             # The rate limits count one commenter's recent comments by email, as iexact compares it.
             models.Index(Lower("author_email"), "created_at", name="comment_email_recent"),

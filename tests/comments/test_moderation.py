@@ -287,3 +287,27 @@ def test_duplicate_of_an_imported_comment_is_held(post):
     services.import_comment(post, parent=None, author_name="Old", author_email="", author_url="",
                             html="Imported words", status=Comment.Status.APPROVED, created_at=timezone.now())
     assert submit(post, body="imported  WORDS").reasons == ["duplicate"]
+
+
+def test_taking_a_comment_in_reads_no_other_comment_of_a_busy_post(post):
+    # The day a report spreads, its post has thousands of comments: the resent-form lookup and
+    # the duplicate check must each read one index entry, not the post's comments one by one
+    # (both engines did, until the nonce's condition matched its partial index and the duplicate
+    # check started from the text's digest).
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from samizdat.comments.services import _intake
+
+    for n in range(3):
+        submit(post, body=f"Earlier comment {n}", nonce=f"earlier-{n}")
+    submission = services.Submission(body="Another", name="Vera", email="vera@example.test", nonce="new", elapsed=60)
+    with CaptureQueriesContext(connection) as queries:
+        _intake(post, submission, None, "198.51.100.7")
+    [query] = queries.captured_queries
+    explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+    with connection.cursor() as cursor:
+        cursor.execute(explain + query["sql"])
+        plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
+    assert "one_comment_per_form_submission" in plan, plan
+    assert "comment_fingerprint" in plan, plan
