@@ -3,6 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samizdat.core.models import OutgoingEmailBase
+
 
 class User(AbstractUser):
     """A person with a local account: writer, member of blogs, or signed-in reader."""
@@ -39,3 +41,22 @@ class Attempt(models.Model):
             models.Index(fields=["action", "address", "created_at"], name="attempt_address_idx"),
             models.Index(fields=["created_at"], name="attempt_created_idx"),
         ]
+
+
+class AccountEmail(OutgoingEmailBase):
+    """An account email to one address (verification, password reset, two-factor notices), rendered
+    in the request in the reader's language and kept until the worker has sent it
+    (samizdat.accounts.mail). Its body, which may hold a secret link, is wiped once it is done with."""
+
+    to = models.EmailField(max_length=254)
+    from_email = models.CharField(max_length=254)
+    subject = models.CharField(max_length=998)
+    body = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+
+    FORGET_WHEN_DONE = {"body": ""}
+
+    class Meta:
+        # Small: only the emails still to send.
+        indexes = [models.Index(fields=["next_attempt_at"], condition=models.Q(state="pending"),
+                                name="account_email_due")]

@@ -12,13 +12,12 @@ from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from . import mail
 from .models import User
-from .tasks import send_mail_task
 
 logger = logging.getLogger(__name__)
 
@@ -85,16 +84,12 @@ def coarse_address(ip):
     return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False).network_address)
 
 
-# Mail: rendered in the request (in the reader's language), sent by the worker.
+# Mail: rendered in the request (in the reader's language), stored with its transaction, sent by the worker.
 
 
 def queue_mail(message):
-    """Send an email message from the worker, after the current transaction commits."""
-    payload = {
-        "subject": message.subject, "body": message.body, "from_email": message.from_email,
-        "to": list(message.to), "headers": dict(message.extra_headers),
-    }
-    transaction.on_commit(lambda: send_mail_task(payload))
+    """Send an email message from the worker, once the current transaction commits (samizdat.accounts.mail)."""
+    mail.queue(message)
 
 
 # Round trips to outside providers: where the reader started, so a failure brings them back there.

@@ -7,10 +7,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samizdat.blogs.models import Blog
+from samizdat.core.models import OutgoingEmailBase
 from samizdat.posts.models import Post
 
 
@@ -196,12 +196,9 @@ class PostMailing(models.Model):
     queued_at = models.DateTimeField(auto_now_add=True)
 
 
-class OutgoingEmail(models.Model):
-    """One email to one recipient (a notice, a follow-up, a new post, a confirmation), kept until it is
-    sent: the queue only wakes the worker, and a sweep sends what a killed or absent worker left.
-
-    `key` names the message and its recipient, so asking twice stores it once: an email is sent again
-    only when the worker dies between the SMTP server's acceptance and the row's update."""
+class OutgoingEmail(OutgoingEmailBase):
+    """A comments email to one recipient (a notice, a follow-up, a new post, a confirmation), built
+    from its comment, post and subscription when it is sent (samizdat.comments.outbox)."""
 
     class Kind(models.TextChoices):
         CONFIRMATION = "confirm", _("Subscription confirmation")
@@ -209,26 +206,11 @@ class OutgoingEmail(models.Model):
         FOLLOW_UP = "follow_up", _("Follow-up comment")
         NEW_POST = "new_post", _("New post")
 
-    class State(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        SENT = "sent", _("Sent")
-        # No longer wanted when its turn came (the comment went to spam, the subscription ended, …).
-        SKIPPED = "skipped", _("Not needed any more")
-        FAILED = "failed", _("Gave up")
-
-    key = models.CharField(max_length=120, unique=True)
     kind = models.CharField(max_length=10, choices=Kind.choices)
     # The recipient is read from these when the email is sent: no address is copied here.
     subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, null=True, related_name="emails")
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, null=True, related_name="emails")
     post = models.ForeignKey(Post, on_delete=models.CASCADE, null=True, related_name="emails")
-    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    # When a worker may try it next; a worker sending it pushes this a lease ahead (its claim).
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         # Small: only the emails still to send.

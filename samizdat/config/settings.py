@@ -478,7 +478,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("SAMIZDAT_FROM_EMAIL", "samizdat@localhost")
 # A stalled SMTP server fails a send (tried again later) instead of holding a worker thread for ever.
 EMAIL_TIMEOUT = 30
 # How long a worker sending an email holds it: a worker killed mid-send leaves it to be sent again
-# after this (see samizdat.comments.outbox). Longer than a send can take (each SMTP step, EMAIL_TIMEOUT).
+# after this (see samizdat.core.outbox). Longer than a send can take (each SMTP step, EMAIL_TIMEOUT).
 SAMIZDAT_EMAIL_LEASE_SECONDS = int(os.environ.get("SAMIZDAT_EMAIL_LEASE_SECONDS", 300))
 
 # Comments: rate limits per IP address and per commenter, the least time a person takes to fill in
