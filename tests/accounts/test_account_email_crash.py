@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from tests.comments.conftest import Inbox, body_of, free_port
+from tests.comments.conftest import Inbox, body_of, smtp_server
 from tests.instances import make_instance, scratch_database_url, wait_for  # noqa: F401
 
 LEASE = 1  # seconds: how long a killed worker's email in flight stays claimed
@@ -53,15 +53,8 @@ class DroppingInbox(Inbox):
 
 @pytest.fixture
 def smtp():
-    from aiosmtpd.controller import Controller
-
-    inbox = DroppingInbox()
-    inbox.port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=inbox.port)
-    controller.start()
-    yield inbox
-    inbox.release.set()
-    controller.stop()
+    with smtp_server(DroppingInbox()) as inbox:
+        yield inbox
 
 
 def test_a_reset_email_of_a_worker_killed_mid_send_arrives_from_the_next_worker_and_its_link_works(

@@ -1,5 +1,6 @@
 """Comment fixtures: a guest's form data, a real SMTP server on loopback, tasks run at once."""
 
+import contextlib
 import time
 
 import pytest
@@ -79,19 +80,30 @@ class Inbox:
         return self.messages
 
 
+@contextlib.contextmanager
+def smtp_server(inbox):
+    """A real SMTP server (aiosmtpd) on a free loopback port, handing messages to `inbox`, whose
+    `port` is set; a `release` event the inbox has is set before the server stops."""
+    from aiosmtpd.controller import Controller
+
+    inbox.port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=inbox.port)
+    controller.start()
+    try:
+        yield inbox
+    finally:
+        if hasattr(inbox, "release"):
+            inbox.release.set()
+        controller.stop()
+
+
 @pytest.fixture
 def smtp(settings):
     """A real SMTP server on a free loopback port, with Django's SMTP backend pointed at it."""
-    from aiosmtpd.controller import Controller
-
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    yield inbox
-    controller.stop()
+    with smtp_server(Inbox()) as inbox:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", inbox.port
+        yield inbox
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from tests.comments.conftest import Inbox, free_port
+from tests.comments.conftest import Inbox, smtp_server
 from tests.instances import make_instance, scratch_database_url, wait_for  # noqa: F401
 
 SUBSCRIBERS = 8
@@ -70,15 +70,8 @@ class HoldingInbox(Inbox):
 
 @pytest.fixture
 def smtp():
-    from aiosmtpd.controller import Controller
-
-    inbox = HoldingInbox(hold_at=4)
-    inbox.port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=inbox.port)
-    controller.start()
-    yield inbox
-    inbox.release.set()
-    controller.stop()
+    with smtp_server(HoldingInbox(hold_at=4)) as inbox:
+        yield inbox
 
 
 LEASE = 1  # seconds: how long a killed worker's email in flight stays claimed
