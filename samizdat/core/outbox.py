@@ -11,7 +11,6 @@ Each app sending email makes one Outbox for its model, with how to build a row's
 task that sends a batch of rows (samizdat.comments.outbox, samizdat.accounts.mail)."""
 
 import datetime
-import itertools
 import logging
 import smtplib
 
@@ -19,6 +18,8 @@ from django.conf import settings
 from django.core.mail import get_connection
 from django.db import transaction
 from django.utils import timezone
+
+from .batching import chunks
 
 logger = logging.getLogger(__name__)
 
@@ -32,12 +33,6 @@ LONGEST_DELAY = datetime.timedelta(hours=1)
 GIVE_UP_AFTER = datetime.timedelta(days=2)
 # Sent, skipped and failed rows are kept this long (to see what went out), then forgotten.
 KEEP = datetime.timedelta(days=30)
-
-
-def chunks(items, size):
-    items = iter(items)
-    while chunk := list(itertools.islice(items, size)):
-        yield chunk
 
 
 def _lease():

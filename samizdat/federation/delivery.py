@@ -2,12 +2,12 @@
 arrives or its time runs out, with a circuit breaker per server."""
 
 import datetime
-import itertools
 import logging
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from samizdat.core.batching import chunks
 from samizdat.core.http import FetchError
 
 from . import blocks, client, ids, keys, tasks
@@ -40,12 +40,11 @@ INSERT_BATCH = 500
 # signature styles, each within SEND_TIMEOUT); a worker that dies mid-send frees it when it runs out.
 SEND_TIMEOUT = 10.0
 CLAIM = datetime.timedelta(seconds=30)
-
-
-def _chunks(items, size):
-    items = iter(items)
-    while chunk := list(itertools.islice(items, size)):
-        yield chunk
+# The sweeps for lost wake-ups (a process killed after its commit, a failed queue write) of posts
+# and comments (samizdat.federation.publishing, .replies) look this far back, and leave alone what
+# changed in the last GRACE: its own task is likely still queued, and the sweep would send it twice.
+SWEEP_SINCE = datetime.timedelta(days=1)
+GRACE = datetime.timedelta(minutes=2)
 
 
 def queue(blog, payload, inboxes, *, to_blocked=False):
@@ -58,7 +57,7 @@ def queue(blog, payload, inboxes, *, to_blocked=False):
     wanted = dict.fromkeys(i for i in inboxes if i and (to_blocked or not blocked(i)))
     # Stored once, whatever the number of inboxes; a repeated call finds it stored.
     outgoing = OutgoingActivity.objects.get_or_create(activity_id=payload["id"], defaults={"payload": payload})[0] if wanted else None
-    for chunk in _chunks(wanted, INSERT_BATCH):
+    for chunk in chunks(wanted, INSERT_BATCH):
         servers = client.servers_for(chunk)
         # An inbox that has this activity already (a repeated call) keeps its row: it is on its way.
         Delivery.objects.bulk_create([
@@ -75,7 +74,7 @@ def queue(blog, payload, inboxes, *, to_blocked=False):
 
 
 def _wake(delivery_ids):
-    _wake_batches(_chunks(delivery_ids, TASK_SIZE))
+    _wake_batches(chunks(delivery_ids, TASK_SIZE))
 
 
 def _wake_batches(batches):
@@ -162,7 +161,7 @@ def due_batches(now=None):
     by_server = {}
     for pk, server_id in due_deliveries(now):
         by_server.setdefault(server_id, []).append(pk)
-    return [chunk for pks in by_server.values() for chunk in _chunks(pks, TASK_SIZE)]
+    return [chunk for pks in by_server.values() for chunk in chunks(pks, TASK_SIZE)]
 
 
 def wake_due(now=None):
