@@ -1,7 +1,6 @@
 """Posts going out to followers: Create when published, Update when edited, Delete when
 unpublished, made private or deleted. Pages, drafts and private posts never leave."""
 
-import datetime
 import hashlib
 import json
 
@@ -103,12 +102,9 @@ def unfederated_posts(since):
     )
 
 
-# A wake-up lost after an edit (the process killed after its commit, a failed queue write) leaves
-# followers with the old text: the sweep looks a day back for posts saved after followers last heard
-# of them, leaving alone the last GRACE (their own task is likely still queued). sync_post sends an
+# A wake-up lost after an edit leaves followers with the old text: the sweep looks for posts saved
+# after followers last heard of them (delivery.SWEEP_SINCE, delivery.GRACE). sync_post sends an
 # Update only if what followers see changed.
-SWEEP_SINCE = datetime.timedelta(days=1)
-GRACE = datetime.timedelta(minutes=2)
 
 
 def edited_posts(now=None):
@@ -117,7 +113,7 @@ def edited_posts(now=None):
     return list(
         Post.objects.posts().live().filter(
             federation__state=FederatedPost.State.LIVE, updated_at__gt=F("federation__sent_at"),
-            updated_at__gte=now - SWEEP_SINCE, updated_at__lt=now - GRACE,
+            updated_at__gte=now - delivery.SWEEP_SINCE, updated_at__lt=now - delivery.GRACE,
         ).order_by("pk").values_list("pk", flat=True)[:200]
     )
 

@@ -2,7 +2,6 @@
 reply (a Note from the blog's actor naming its writer, guests included), and to the remote author
 it answers; edits send Update, trash, spam and deletion send Delete."""
 
-import datetime
 import hashlib
 import json
 
@@ -102,15 +101,12 @@ def comment_deleted(comment_id):
 
 
 # The comments app's signals wake the tasks above through the queue, which may lose a write, or a
-# worker that had the task in hand may be killed: the sweep finds what followers were never told.
-# It looks a while back only, and leaves alone what changed in the last GRACE (its task is likely
-# still queued: sending it from here too would only send it twice).
-SWEEP_SINCE = datetime.timedelta(days=1)
-GRACE = datetime.timedelta(minutes=2)
+# worker that had the task in hand may be killed: the sweep finds what followers were never told
+# (as far back as delivery.SWEEP_SINCE, leaving alone the last delivery.GRACE).
 
 
 def unfederated_comments(now=None):
-    """Local comments changed in the last day (not the last GRACE) whose followers were not told:
+    """Local comments changed in the last day (not the last delivery.GRACE) whose followers were not told:
     approved on a post followers have, never sent; or sent, then trashed, held or sent to spam."""
     now = now or timezone.now()
     live = FederatedPost.State.LIVE
@@ -118,7 +114,7 @@ def unfederated_comments(now=None):
     withdrawn = Q(federation__state=live) & ~Q(status=Comment.Status.APPROVED)
     return list(
         Comment.objects.filter(missing | withdrawn, local=True, notices_due=False,
-                               updated_at__gte=now - SWEEP_SINCE, updated_at__lt=now - GRACE)
+                               updated_at__gte=now - delivery.SWEEP_SINCE, updated_at__lt=now - delivery.GRACE)
         .order_by("pk").values_list("pk", flat=True)[:200]
     )
 

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.utils import timezone
 
-from samizdat.federation import publishing, tasks
+from samizdat.federation import delivery, publishing, tasks
 from samizdat.federation.models import FederatedPost, Follower, RemoteActor
 from samizdat.posts import services as post_services
 from samizdat.posts.models import Post
@@ -130,7 +130,7 @@ def test_sweep_sends_the_update_of_a_post_whose_wake_up_was_lost_once(blog, remo
     post.source = "Corrected: the survey runs until Friday."
     post_services.save_post(post, editor=post.author)  # no on_commit here: the signal never fired
     assert publishing.edited_posts() == []  # its own task may still be queued
-    later = timezone.now() + publishing.GRACE + timezone.timedelta(seconds=1)
+    later = timezone.now() + delivery.GRACE + timezone.timedelta(seconds=1)
     assert publishing.edited_posts(later) == [post.pk]
     with django_capture_on_commit_callbacks(execute=True):
         for pk in publishing.edited_posts(later):

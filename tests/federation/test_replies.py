@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from samizdat.comments import services as comments
 from samizdat.comments.models import Comment, CommentSettings, Policy
-from samizdat.federation import replies
+from samizdat.federation import delivery, replies
 from samizdat.federation.models import Follower, RemoteActor
 from samizdat.posts.models import Post
 from tests.comments.conftest import immediate_tasks  # noqa: F401
@@ -133,7 +133,7 @@ def test_sweep_sends_what_lost_wake_ups_left_untold_about_comments(setup, remote
     new = guest(post, "Three", name="Olga")
     Comment.objects.filter(pk=new.pk).update(notices_due=False)  # its sweep died at the queue write
     assert sent(remote) == []
-    later = timezone.now() + replies.GRACE + datetime.timedelta(seconds=1)
+    later = timezone.now() + delivery.GRACE + datetime.timedelta(seconds=1)
     with django_capture_on_commit_callbacks(execute=True):
         assert replies.sync_due_comments(now=later) == 3
     assert sorted((a["type"], a["object"]["id"]) for a in sent(remote)) == sorted(
@@ -146,4 +146,4 @@ def test_sweep_leaves_a_comment_changed_moments_ago_to_its_own_task(setup, remot
     new = guest(setup, "Three", name="Olga")
     Comment.objects.filter(pk=new.pk).update(notices_due=False)
     assert replies.unfederated_comments() == []
-    assert replies.unfederated_comments(now=timezone.now() + replies.GRACE + datetime.timedelta(seconds=1)) == [new.pk]
+    assert replies.unfederated_comments(now=timezone.now() + delivery.GRACE + datetime.timedelta(seconds=1)) == [new.pk]
