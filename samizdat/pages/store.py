@@ -106,8 +106,13 @@ def _new_stamp():
         os.close(fd)
 
 
+def _owners_dir():
+    # Plain strings, not Paths: removing pages looks for two lists after every comment.
+    return os.path.join(settings.SAMIZDAT_PAGES_DIR, "owners")
+
+
 def _owner_list(owner):
-    return root() / "owners" / f"{owner}.list"
+    return os.path.join(_owners_dir(), f"{owner}.list")
 
 
 def write(owner, name, body, stamp):
@@ -117,7 +122,7 @@ def write(owner, name, body, stamp):
         _write_atomically(target.with_name(target.name + ".gz"), gzip.compress(body, 9, mtime=0))
     _write_atomically(target, body)
     listing = _owner_list(owner)
-    listing.parent.mkdir(parents=True, exist_ok=True)
+    os.makedirs(_owners_dir(), exist_ok=True)
     # One short line in append mode: concurrent writers' lines do not interleave.
     with open(listing, "a", encoding="utf-8") as f:
         f.write(name + "\n")
@@ -143,12 +148,10 @@ def remove_owners(owners, *, bump=True):
     if bump:
         # Always, even with nothing listed: a writer may be about to list its first page.
         _new_stamp()
-    owners_dir = os.path.join(settings.SAMIZDAT_PAGES_DIR, "owners")
     if owners == "*":
-        lists = glob.glob(os.path.join(glob.escape(owners_dir), "*.list"))
+        lists = glob.glob(os.path.join(glob.escape(_owners_dir()), "*.list"))
     else:
-        # Plain strings, not Path: this runs twice after every comment, mostly to find no list.
-        lists = [os.path.join(owners_dir, f"{owner}.list") for owner in owners]
+        lists = [_owner_list(owner) for owner in owners]
     removed = 0
     for listing in lists:
         # Taken away under a name of its own: a page listed from now on goes in a new list.
